@@ -1,0 +1,1 @@
+"""One package per network (parvis/connectors/<network>/), behind one small interface."""

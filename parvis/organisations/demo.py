@@ -1,0 +1,138 @@
+"""The demo organisations loaded by ``parvis demo``: idempotent, and marked as demo everywhere."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from parvis.accounts.models import User
+from parvis.organisations.models import (
+    Membership,
+    Organisation,
+    OrganisationKind,
+    ResourcePerson,
+    Role,
+)
+
+# Shown by `make run`; demo accounts exist only where `parvis demo` was run.
+DEMO_PASSWORD = "demo-parvis-2026"  # noqa: S105
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    email: str
+    full_name: str
+    memberships: tuple[tuple[str, str], ...]  # (organisation slug, role)
+    description: str
+
+
+VILLE = "ville-de-demo"
+STARTUP = "startup-demo"
+
+DEMO_PEOPLE = (
+    DemoPerson(
+        "admin@ville-de-demo.test",
+        "Camille Martin",
+        ((VILLE, Role.ADMIN), (STARTUP, Role.ADMIN)),
+        "administratrice des deux organisations",
+    ),
+    DemoPerson(
+        "cm@ville-de-demo.test",
+        "Léa Dubois",
+        ((VILLE, Role.COMMUNITY_MANAGER), (STARTUP, Role.CONTRIBUTOR)),
+        "community manager de la Ville, contributrice de la startup",
+    ),
+    DemoPerson(
+        "contrib@ville-de-demo.test",
+        "Hugo Bernard",
+        ((VILLE, Role.CONTRIBUTOR),),
+        "contributeur (service culture)",
+    ),
+    DemoPerson(
+        "dgs@ville-de-demo.test",
+        "Nadia Lefèvre",
+        ((VILLE, Role.READER),),
+        "directrice générale des services (lecture)",
+    ),
+    DemoPerson(
+        "cm@startup-demo.test",
+        "Yanis Moreau",
+        ((STARTUP, Role.COMMUNITY_MANAGER),),
+        "chargé de communication de la startup d'État",
+    ),
+)
+DEMO_LOGINS = tuple((person.email, person.description) for person in DEMO_PEOPLE)
+
+DEMO_ORGANISATIONS = (
+    {
+        "slug": VILLE,
+        "name": "Ville de Démo",
+        "kind": OrganisationKind.COMMUNE,
+        "communication_email": "communication@ville-de-demo.test",
+    },
+    {
+        "slug": STARTUP,
+        "name": "Démarches Simplifiées Démo (startup d'État)",
+        "kind": OrganisationKind.STATE_STARTUP,
+        "communication_email": "communication@startup-demo.test",
+    },
+)
+
+DEMO_RESOURCE_PERSONS = (
+    (
+        VILLE,
+        "Service État civil — Julie Petit",
+        "etat-civil@ville-de-demo.test",
+        "@julie.petit-ville-de-demo:agent.tchap.gouv.fr",
+        ["état civil", "élections", "cimetière"],
+    ),
+    (
+        VILLE,
+        "Urbanisme — Marc Roux",
+        "urbanisme@ville-de-demo.test",
+        "",
+        ["urbanisme", "permis de construire", "travaux"],
+    ),
+    (
+        VILLE,
+        "Transports — Sofia Garcia",
+        "mobilites@ville-de-demo.test",
+        "@sofia.garcia-ville-de-demo:agent.tchap.gouv.fr",
+        ["transports", "stationnement", "vélo"],
+    ),
+    (
+        STARTUP,
+        "Support usagers — Thomas Blanc",
+        "support@startup-demo.test",
+        "",
+        ["support", "incidents", "maintenance"],
+    ),
+)
+
+
+@transaction.atomic
+def load_demo() -> list[Organisation]:
+    """Create or refresh the demo organisations; running it twice changes nothing."""
+    organisations = {}
+    for spec in DEMO_ORGANISATIONS:
+        values = {key: value for key, value in spec.items() if key != "slug"}
+        organisation, _ = Organisation.objects.update_or_create(
+            slug=spec["slug"], defaults={**values, "is_demo": True}
+        )
+        organisations[organisation.slug] = organisation
+    for person in DEMO_PEOPLE:
+        user = User.objects.filter(email=person.email).first()
+        if user is None:
+            user = User.objects.create_user(person.email, DEMO_PASSWORD, full_name=person.full_name)
+        for slug, role in person.memberships:
+            Membership.objects.update_or_create(
+                organisation=organisations[slug], user=user, defaults={"role": role}
+            )
+    for slug, name, email, handle, subjects in DEMO_RESOURCE_PERSONS:
+        ResourcePerson.objects.update_or_create(
+            organisation=organisations[slug],
+            name=name,
+            defaults={"email": email, "chat_handle": handle, "subjects": subjects},
+        )
+    return list(organisations.values())
