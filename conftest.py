@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from parvis.accounts.models import User
@@ -61,5 +63,28 @@ def outsider(other_organisation: Organisation) -> User:
 
 
 @pytest.fixture(autouse=True)
-def _french(settings) -> None:  # type: ignore[no-untyped-def]
+def _french(settings) -> None:
     settings.LANGUAGE_CODE = "fr"
+
+
+# --- Database of the test run (parvis.jobs) ----------------------------------------------------
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """SQLite test database in a file, not in memory: worker subprocesses must see it."""
+    from django.conf import settings
+    from django.db import connections
+
+    database: dict[str, Any] = connections["default"].settings_dict
+    if database["ENGINE"] == "django.db.backends.sqlite3" and not database["TEST"].get("NAME"):
+        database["TEST"]["NAME"] = str(settings.DATA_DIR / "test.sqlite3")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked ``postgres_only`` are skipped unless the database is PostgreSQL."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        skip = pytest.mark.skip(reason="PostgreSQL uniquement (scripts/with-postgres)")
+        for item in items:
+            if item.get_closest_marker("postgres_only"):
+                item.add_marker(skip)

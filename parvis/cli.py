@@ -14,6 +14,10 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parvis.settings")
     args = list(sys.argv if argv is None else argv)
     args[0] = "parvis"
+    # "parvis rotate-keys" runs the management command "rotate_keys" (also after "help").
+    position = 2 if args[1:2] == ["help"] else 1
+    if len(args) > position and not args[position].startswith("-"):
+        args[position] = args[position].replace("-", "_")
     from django.conf import settings
     from django.core.exceptions import ImproperlyConfigured
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from parvis.accounts.oidc_endpoints import proconnect_endpoints
 from parvis.conf.env import Env, SettingError
 
 env = Env()
@@ -95,7 +96,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "parvis.audit.middleware.AuditContextMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "parvis.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -183,6 +186,8 @@ AXES_FAILURE_LIMIT = env.integer("PARVIS_LOCKOUT_FAILURES", 5, minimum=1)
 AXES_COOLOFF_TIME = env.integer("PARVIS_LOCKOUT_MINUTES", 15, minimum=1) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
+# Lower-cased, so that "Alice@x" and "alice@x" count as the same person.
+AXES_USERNAME_CALLABLE = "parvis.accounts.lockout.username_from_request"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
@@ -226,6 +231,7 @@ WHITENOISE_USE_FINDERS = PARVIS_ENV == "test"
 # Theme of organisations that do not choose one: "dsfr" (State bodies) or "neutral".
 PARVIS_DEFAULT_THEME = env.choice("PARVIS_DEFAULT_THEME", ("dsfr", "neutral"), "neutral")
 PARVIS_INSTANCE_NAME = env.string("PARVIS_INSTANCE_NAME", "Parvis")
+OTP_TOTP_ISSUER = PARVIS_INSTANCE_NAME  # the name authenticator apps show beside the account
 DSFR_USE_INTEGRITY_CHECKSUMS = False
 
 # --- E-mail ----------------------------------------------------------------------------------
@@ -275,13 +281,37 @@ PARVIS_HTTP_ALLOWED_PRIVATE = env.strings("PARVIS_HTTP_ALLOWED_PRIVATE", [])
 PARVIS_HTTP_USER_AGENT = f"Parvis/0.1 (+{PARVIS_BASE_URL or 'https://parvis.invalid'})"
 
 # --- ProConnect (OpenID Connect for public agents), optional ------------------------------------
+# PARVIS_PROCONNECT_DOMAIN is a host name (auth.agentconnect.gouv.fr, endpoints under
+# https://<host>/api/v2) or a full base URL used as it is (a local test provider). See
+# parvis/accounts/oidc_endpoints.py.
 PROCONNECT_DOMAIN = env.optional_str("PARVIS_PROCONNECT_DOMAIN")
 PROCONNECT_ENABLED = PROCONNECT_DOMAIN is not None
 if PROCONNECT_ENABLED:
     OIDC_RP_CLIENT_ID = env.string("PARVIS_PROCONNECT_CLIENT_ID", required=True)
     OIDC_RP_CLIENT_SECRET = env.string("PARVIS_PROCONNECT_CLIENT_SECRET", required=True)
+    AUTHENTICATION_BACKENDS.append("parvis.accounts.proconnect.ProConnectBackend")
 else:
     OIDC_RP_CLIENT_ID = OIDC_RP_CLIENT_SECRET = ""
+_proconnect = env.parsed(
+    "PARVIS_PROCONNECT_DOMAIN",
+    lambda value: proconnect_endpoints(value, allow_http=not IS_PRODUCTION),
+    proconnect_endpoints(None),
+    what="domaine ProConnect",
+)
+PROCONNECT_ISSUER = _proconnect.issuer
+PROCONNECT_END_SESSION_ENDPOINT = _proconnect.end_session
+OIDC_OP_AUTHORIZATION_ENDPOINT = _proconnect.authorization
+OIDC_OP_TOKEN_ENDPOINT = _proconnect.token
+OIDC_OP_USER_ENDPOINT = _proconnect.userinfo
+OIDC_OP_JWKS_ENDPOINT = _proconnect.jwks
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email given_name usual_name siret"
+OIDC_TIMEOUT = PARVIS_HTTP_TIMEOUT
+OIDC_STORE_ID_TOKEN = True  # id_token_hint of ProConnect's end_session
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_authentication_callback"
+OIDC_CALLBACK_CLASS = "parvis.accounts.proconnect.ProConnectCallbackView"
+OIDC_OP_LOGOUT_URL_METHOD = "parvis.accounts.proconnect.end_session_url"
+LOGIN_REDIRECT_URL_FAILURE = "accounts:login"
 
 # --- Operations ------------------------------------------------------------------------------
 # /metrics answers only with "Authorization: Bearer <token>" when a token is set, and only to
@@ -302,8 +332,14 @@ LOGGING = {
         },
         "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
+    # Adds request_id, org, user_id and task_id to records (JSON fields); see parvis.ops.logcontext.
+    "filters": {"context": {"()": "parvis.ops.logcontext.ContextFilter"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": PARVIS_LOG_FORMAT},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": PARVIS_LOG_FORMAT,
+            "filters": ["context"],
+        },
     },
     "root": {"handlers": ["console"], "level": PARVIS_LOG_LEVEL},
     "loggers": {

@@ -41,7 +41,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Set when the account was created or last logged in through ProConnect.
     proconnect_sub = models.CharField(max_length=255, blank=True, db_index=True)
 
-    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+    objects: ClassVar[UserManager] = UserManager()
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
+from functools import update_wrapper
 from typing import Any, Concatenate, ParamSpec
 
 from django.contrib.auth.views import redirect_to_login
@@ -49,8 +49,7 @@ def org_view(
     def decorator(
         view: Callable[Concatenate[OrgRequest, P], HttpResponse],
     ) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        def wrapper(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             slug = kwargs.pop("org")
@@ -63,6 +62,7 @@ def org_view(
             request.session["current_org"] = membership.organisation.slug
             return view(org_request, *args, **kwargs)
 
+        update_wrapper(wrapper, view)
         return wrapper
 
     return decorator

@@ -55,9 +55,10 @@ class Organisation(models.Model):
 
     @property
     def effective_theme(self) -> str:
-        if self.theme:
-            return self.theme
-        return Theme.DSFR if self.kind in STATE_KINDS else Theme.NEUTRAL
+        """The State design system is reserved to State bodies, whatever the stored choice."""
+        if self.kind not in STATE_KINDS:
+            return Theme.NEUTRAL
+        return self.theme or Theme.DSFR
 
 
 class Role(models.TextChoices):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -26,6 +27,12 @@ class Command(BaseCommand):
         host, port = options["host"], options["port"]
         parvis = [sys.executable, "-m", "parvis.cli"]
         gunicorn = [sys.executable, "-m", "gunicorn", "parvis.wsgi"]
+        # Several gunicorn processes: their request counters are shared through files so that
+        # /metrics answers the same whichever process serves it (see parvis.ops.metrics).
+        metrics_dir = settings.DATA_DIR / "prometheus"
+        shutil.rmtree(metrics_dir, ignore_errors=True)
+        metrics_dir.mkdir(parents=True)
+        web_env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)}
         children = {
             "web": subprocess.Popen(  # noqa: S603 — our own interpreter and module
                 [
@@ -38,7 +45,8 @@ class Command(BaseCommand):
                     "-",
                     "--graceful-timeout",
                     "5",
-                ]
+                ],
+                env=web_env,
             ),
             "worker": subprocess.Popen([*parvis, "worker"]),  # noqa: S603
         }

@@ -1,0 +1,118 @@
+"""Every page of an organisation answers 404 to outsiders, 403 to members without the right.
+
+The list of pages is read from the URL resolver, so that a new page is covered without
+editing this file. Other apps' pages are tested by their authors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.converters import IntConverter
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from parvis.organisations.models import Membership, ResourcePerson
+
+pytestmark = pytest.mark.django_db
+
+OUR_NAMESPACES = {"front", "organisations"}
+# Pages that change things: a member without Permission.MANAGE gets 403 on them.
+MANAGE_PAGES = {
+    "organisations:profile_edit",
+    "organisations:member_add",
+    "organisations:member_role",
+    "organisations:member_remove",
+    "organisations:resource_person_create",
+    "organisations:resource_person_edit",
+    "organisations:resource_person_delete",
+}
+
+
+def _walk(
+    patterns: list[Any], namespace: str | None, converters: dict[str, Any]
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    for pattern in patterns:
+        found = {**converters, **pattern.pattern.converters}
+        if isinstance(pattern, URLResolver):
+            yield from _walk(pattern.url_patterns, pattern.namespace or namespace, found)
+        elif (
+            isinstance(pattern, URLPattern)
+            and pattern.name
+            and namespace in OUR_NAMESPACES
+            and "org" in found
+        ):
+            yield f"{namespace}:{pattern.name}", found
+
+
+ORGANISATION_PAGES = sorted(dict(_walk(get_resolver().url_patterns, None, {})).items())
+
+
+def test_the_resolver_lists_the_pages_we_know():
+    names = {name for name, _ in ORGANISATION_PAGES}
+    assert {"front:dashboard", "front:strategy", "organisations:members"} <= names
+    assert names >= MANAGE_PAGES
+
+
+@pytest.fixture
+def existing_objects(organisation, admin):
+    """Real ids of the organisation's objects, so that only the membership check can refuse."""
+    person = ResourcePerson.objects.create(
+        organisation=organisation, name="État civil", email="ec@commune.test"
+    )
+    return {
+        "membership": Membership.objects.get(user=admin).pk,
+        "person": person.pk,
+        "uidb64": urlsafe_base64_encode(force_bytes(admin.pk)),
+    }
+
+
+def _url(name: str, converters: dict[str, Any], slug: str, objects: dict[str, Any]) -> str:
+    kwargs: dict[str, Any] = {"org": slug}
+    for key, converter in converters.items():
+        if key == "org":
+            continue
+        if key == "uidb64":
+            kwargs[key] = objects["uidb64"]
+        elif isinstance(converter, IntConverter):
+            kwargs[key] = objects["person" if "resource_person" in name else "membership"]
+        else:
+            kwargs[key] = "a-token"
+    return reverse(name, kwargs=kwargs)
+
+
+@pytest.mark.parametrize("page", ORGANISATION_PAGES, ids=[name for name, _ in ORGANISATION_PAGES])
+def test_an_outsider_gets_404_on_every_page_of_the_organisation(
+    client, outsider, organisation, existing_objects, page
+):
+    name, converters = page
+    client.force_login(outsider)
+    url = _url(name, converters, organisation.slug, existing_objects)
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"role": "admin", "name": "x", "email": "x@x.test"}).status_code == 404
+
+
+@pytest.mark.parametrize("name", sorted(MANAGE_PAGES))
+def test_a_community_manager_gets_403_on_every_change(
+    client, community_manager, organisation, existing_objects, name
+):
+    client.force_login(community_manager)
+    converters = dict(ORGANISATION_PAGES)[name]
+    url = _url(name, converters, organisation.slug, existing_objects)
+    response = client.post(url, {"role": "admin", "name": "x", "email": "x@x.test"})
+    assert response.status_code == 403
+    assert Membership.objects.get(pk=existing_objects["membership"]).role == "admin"
+    assert ResourcePerson.objects.filter(pk=existing_objects["person"]).exists()
+
+
+@pytest.mark.parametrize(
+    "name", ["organisations:profile", "organisations:members", "organisations:resource_persons"]
+)
+def test_a_reader_reads_the_settings_without_the_forms(client, reader, organisation, name):
+    client.force_login(reader)
+    response = client.get(reverse(name, kwargs={"org": organisation.slug}))
+    assert response.status_code == 200
+    assert "csrfmiddlewaretoken" not in response.content.decode().split('id="contenu"')[1]
