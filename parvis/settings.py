@@ -55,8 +55,10 @@ DEBUG = env.boolean("PARVIS_DEBUG", default=False)
 ALLOWED_HOSTS = env.strings(
     "PARVIS_ALLOWED_HOSTS", [] if IS_PRODUCTION else ["127.0.0.1", "localhost", "[::1]"]
 )
+# Port of `parvis run` (make run); local instances link to it unless PARVIS_BASE_URL says otherwise.
+PORT = env.integer("PORT", 8000, minimum=1, maximum=65535)
 PARVIS_BASE_URL = env.string(
-    "PARVIS_BASE_URL", "" if IS_PRODUCTION else "http://127.0.0.1:8000"
+    "PARVIS_BASE_URL", "" if IS_PRODUCTION else f"http://127.0.0.1:{PORT}"
 ).rstrip("/")
 CSRF_TRUSTED_ORIGINS = [PARVIS_BASE_URL] if PARVIS_BASE_URL else []
 

@@ -16,3 +16,6 @@ from parvis.settings import *  # noqa: F403
 PRODUCTION_PASSWORD_HASHERS = _base.PASSWORD_HASHERS
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# WhiteNoise warns about a missing static root; the test data directory starts empty.
+_base.STATIC_ROOT.mkdir(parents=True, exist_ok=True)

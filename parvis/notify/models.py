@@ -71,6 +71,13 @@ class NotificationChannel(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.get_kind_display()})"
 
+    @property
+    def last_attempt_failed(self) -> bool:
+        """Whether the most recent delivery attempt failed (its reason is ``last_error``)."""
+        if not self.last_error or self.last_error_at is None:
+            return False
+        return self.last_delivered_at is None or self.last_error_at >= self.last_delivered_at
+
     def clean(self) -> None:
         errors: dict[str, Any] = {}
         if self.kind == ChannelKind.EMAIL:

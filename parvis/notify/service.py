@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parvis.core.http import OutboundError
+from parvis.jobs.errors import PermanentError, TransientError
 from parvis.notify.channels import CHANNELS
 from parvis.notify.models import NotificationChannel
 from parvis.notify.notification import DeliveryError, Notification, Result
@@ -56,3 +57,17 @@ def notify_task(channel_id: int, notification: dict[str, Any]) -> dict[str, Any]
     else:
         rows.update(last_error=result.reason, last_error_at=now)
     return result.to_dict()
+
+
+def deliver_or_raise(channel_id: int, notification: Notification) -> dict[str, Any]:
+    """``notify_task`` for a background job: a failure raises, so the worker retries or gives up.
+
+    A transient failure raises :class:`TransientError` (retried with back-off, or after the
+    delay the remote side asked for); any other raises :class:`PermanentError`.
+    """
+    result = notify_task(channel_id, notification.to_dict())
+    if result["delivered"]:
+        return result
+    if result["permanent"]:
+        raise PermanentError(result["reason"])
+    raise TransientError(result["reason"], retry_after=result["retry_after"])

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from parvis.accounts.models import User
+from parvis.notify.models import ChannelKind, NotificationChannel
 from parvis.organisations.models import (
     Membership,
     Organisation,
@@ -111,13 +112,23 @@ DEMO_RESOURCE_PERSONS = (
 )
 
 
+DEMO_CHANNELS = (
+    # Outside production, e-mails are written to $PARVIS_DATA_DIR/mail/: a test message lands there.
+    (VILLE, "Cabinet du maire (courriel)", "cabinet@ville-de-demo.test"),
+    (STARTUP, "Équipe produit (courriel)", "equipe@startup-demo.test"),
+)
+
+
 @transaction.atomic
 def load_demo() -> list[Organisation]:
-    """Create or refresh the demo organisations; running it twice changes nothing."""
+    """Create what is missing of the demo; running it twice changes nothing.
+
+    What exists is left as it is, so that changes made while trying Parvis are kept.
+    """
     organisations = {}
     for spec in DEMO_ORGANISATIONS:
         values = {key: value for key, value in spec.items() if key != "slug"}
-        organisation, _ = Organisation.objects.update_or_create(
+        organisation, _ = Organisation.objects.get_or_create(
             slug=spec["slug"], defaults={**values, "is_demo": True}
         )
         organisations[organisation.slug] = organisation
@@ -126,13 +137,19 @@ def load_demo() -> list[Organisation]:
         if user is None:
             user = User.objects.create_user(person.email, DEMO_PASSWORD, full_name=person.full_name)
         for slug, role in person.memberships:
-            Membership.objects.update_or_create(
+            Membership.objects.get_or_create(
                 organisation=organisations[slug], user=user, defaults={"role": role}
             )
     for slug, name, email, handle, subjects in DEMO_RESOURCE_PERSONS:
-        ResourcePerson.objects.update_or_create(
+        ResourcePerson.objects.get_or_create(
             organisation=organisations[slug],
             name=name,
             defaults={"email": email, "chat_handle": handle, "subjects": subjects},
+        )
+    for slug, name, address in DEMO_CHANNELS:
+        NotificationChannel.objects.get_or_create(
+            organisation=organisations[slug],
+            name=name,
+            defaults={"kind": ChannelKind.EMAIL, "target": address},
         )
     return list(organisations.values())

@@ -6,27 +6,24 @@ from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from parvis.accounts.models import User
+from parvis.core.links import absolute_url
 from parvis.organisations.models import Membership
 
 
 def invitation_url(membership: Membership) -> str:
     """An absolute link, valid PASSWORD_RESET_TIMEOUT seconds, until a password is chosen."""
     user = membership.user
-    path = reverse(
+    return absolute_url(
         "organisations:invitation",
-        kwargs={
-            "org": membership.organisation.slug,
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
-        },
+        org=membership.organisation.slug,
+        uidb64=urlsafe_base64_encode(force_bytes(user.pk)),
+        token=default_token_generator.make_token(user),
     )
-    return f"{settings.PARVIS_BASE_URL}{path}"
 
 
 def send_invitation_email(membership: Membership, inviter: User | None) -> None:

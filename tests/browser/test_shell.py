@@ -33,7 +33,8 @@ CHROMIUM_ARGS = [
 @pytest.fixture
 def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
-        pytest.skip("chromium is not installed (apt-get install chromium)")
+        # A missing browser is a missing install step, not a test to skip.
+        pytest.fail("chromium is not installed: apt-get install chromium (make test does it)")
     # Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from
     # a thread with a running loop unless told that it is safe.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"

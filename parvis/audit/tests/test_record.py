@@ -2,12 +2,15 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import re
 import uuid
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.test import RequestFactory
 
+from parvis.audit.actions import ACTION_LABELS
 from parvis.audit.middleware import AuditContextMiddleware, client_ip
 from parvis.audit.models import AppendOnlyError, AuditEvent
 from parvis.audit.services import REDACTED, audit_ip, json_safe, record
@@ -145,3 +148,15 @@ def test_behind_the_proxy_the_last_forwarded_address_is_the_client(settings):
     assert client_ip(request) == "127.0.0.1"
     settings.BEHIND_TLS_PROXY = True
     assert client_ip(request) == "198.51.100.4"
+
+
+def test_every_action_the_code_records_has_a_french_label():
+    root = Path(__file__).resolve().parents[2]
+    recorded = {
+        code
+        for source in root.rglob("*.py")
+        if "tests" not in source.parts
+        for code in re.findall(r'\baction="([a-z_]+\.[a-z_]+)"', source.read_text())
+    }
+    assert recorded  # the pattern still finds the calls
+    assert sorted(recorded - set(ACTION_LABELS)) == []

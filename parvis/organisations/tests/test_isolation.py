@@ -1,7 +1,7 @@
 """Every page of an organisation answers 404 to outsiders, 403 to members without the right.
 
-The list of pages is read from the URL resolver, so that a new page is covered without
-editing this file. Other apps' pages are tested by their authors.
+The list of pages is read from the URL resolver (every page that takes ``org``, whatever its
+app), so that a new page is covered without editing this file.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from django.urls.converters import IntConverter
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from parvis.notify.models import ChannelKind, NotificationChannel
 from parvis.organisations.models import Membership, ResourcePerson
 
 pytestmark = pytest.mark.django_db
 
-OUR_NAMESPACES = {"front", "organisations"}
 # Pages that change things: a member without Permission.MANAGE gets 403 on them.
 MANAGE_PAGES = {
     "organisations:profile_edit",
@@ -29,6 +29,10 @@ MANAGE_PAGES = {
     "organisations:resource_person_create",
     "organisations:resource_person_edit",
     "organisations:resource_person_delete",
+    "notify:channel_create",
+    "notify:channel_edit",
+    "notify:channel_delete",
+    "notify:channel_test",
 }
 
 
@@ -39,12 +43,7 @@ def _walk(
         found = {**converters, **pattern.pattern.converters}
         if isinstance(pattern, URLResolver):
             yield from _walk(pattern.url_patterns, pattern.namespace or namespace, found)
-        elif (
-            isinstance(pattern, URLPattern)
-            and pattern.name
-            and namespace in OUR_NAMESPACES
-            and "org" in found
-        ):
+        elif isinstance(pattern, URLPattern) and pattern.name and "org" in found:
             yield f"{namespace}:{pattern.name}", found
 
 
@@ -63,11 +62,21 @@ def existing_objects(organisation, admin):
     person = ResourcePerson.objects.create(
         organisation=organisation, name="État civil", email="ec@commune.test"
     )
+    channel = NotificationChannel.objects.create(
+        organisation=organisation, kind=ChannelKind.EMAIL, name="Cabinet", target="cab@commune.test"
+    )
     return {
         "membership": Membership.objects.get(user=admin).pk,
         "person": person.pk,
+        "channel": channel.pk,
         "uidb64": urlsafe_base64_encode(force_bytes(admin.pk)),
     }
+
+
+def _object_of(name: str) -> str:
+    if "resource_person" in name:
+        return "person"
+    return "channel" if name.startswith("notify:") else "membership"
 
 
 def _url(name: str, converters: dict[str, Any], slug: str, objects: dict[str, Any]) -> str:
@@ -78,7 +87,7 @@ def _url(name: str, converters: dict[str, Any], slug: str, objects: dict[str, An
         if key == "uidb64":
             kwargs[key] = objects["uidb64"]
         elif isinstance(converter, IntConverter):
-            kwargs[key] = objects["person" if "resource_person" in name else "membership"]
+            kwargs[key] = objects[_object_of(name)]
         else:
             kwargs[key] = "a-token"
     return reverse(name, kwargs=kwargs)
@@ -106,10 +115,17 @@ def test_a_community_manager_gets_403_on_every_change(
     assert response.status_code == 403
     assert Membership.objects.get(pk=existing_objects["membership"]).role == "admin"
     assert ResourcePerson.objects.filter(pk=existing_objects["person"]).exists()
+    assert NotificationChannel.objects.get(pk=existing_objects["channel"]).name == "Cabinet"
 
 
 @pytest.mark.parametrize(
-    "name", ["organisations:profile", "organisations:members", "organisations:resource_persons"]
+    "name",
+    [
+        "organisations:profile",
+        "organisations:members",
+        "organisations:resource_persons",
+        "notify:channels",
+    ],
 )
 def test_a_reader_reads_the_settings_without_the_forms(client, reader, organisation, name):
     client.force_login(reader)

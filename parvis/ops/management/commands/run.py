@@ -5,26 +5,61 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
+
+READY_TIMEOUT_SECONDS = 60
+
+
+def port_is_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        # As gunicorn does: connections of a previous run in TIME_WAIT do not hold the port.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def wait_until_listening(host: str, port: int, web: subprocess.Popen[bytes]) -> bool:
+    """True once the web server accepts connections; False if it exits or never does."""
+    deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+    while time.monotonic() < deadline and web.poll() is None:
+        try:
+            socket.create_connection((host, port), timeout=0.5).close()
+        except OSError:
+            time.sleep(0.2)
+        else:
+            return True
+    return False
 
 
 class Command(BaseCommand):
     help = "Démarre le serveur web et le worker / Start the web server and the worker."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--port", type=int, default=settings.PORT)
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--web-workers", type=int, default=2)
 
     def handle(self, *args: Any, **options: Any) -> None:
         host, port = options["host"], options["port"]
+        if not port_is_free(host, port):
+            raise CommandError(
+                _(
+                    "Le port %(port)s est déjà utilisé : arrêtez l'autre serveur ou choisissez "
+                    "un autre port (PORT=8001 make run). / Port %(port)s is already in use."
+                )
+                % {"port": port}
+            )
         parvis = [sys.executable, "-m", "parvis.cli"]
         gunicorn = [sys.executable, "-m", "gunicorn", "parvis.wsgi"]
         # Several gunicorn processes: their request counters are shared through files so that
@@ -50,20 +85,6 @@ class Command(BaseCommand):
             ),
             "worker": subprocess.Popen([*parvis, "worker"]),  # noqa: S603
         }
-        url_host = "127.0.0.1" if host in {"0.0.0.0", "::"} else host  # noqa: S104
-        self.stdout.write(
-            self.style.SUCCESS(
-                _("Parvis est prêt : http://%(host)s:%(port)s/") % {"host": url_host, "port": port}
-            )
-        )
-        if settings.PARVIS_ENV != "production":
-            from parvis.organisations.demo import DEMO_LOGINS, DEMO_PASSWORD
-
-            self.stdout.write(_("Comptes de démonstration (mot de passe : %s) :") % DEMO_PASSWORD)
-            for email, description in DEMO_LOGINS:
-                self.stdout.write(f"  {email:<38} {description}")
-        self.stdout.write(_("Ctrl-C pour arrêter."))
-
         stopping = False
 
         def stop(signum: int, _frame: object) -> None:
@@ -72,6 +93,13 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
+        url_host = "127.0.0.1" if host in {"0.0.0.0", "::"} else host  # noqa: S104
+        if wait_until_listening(url_host, port, children["web"]):
+            self._banner(url_host, port)
+        elif children["web"].poll() is None:
+            self.stderr.write(
+                _("Le serveur web ne répond pas encore sur le port %(port)s.") % {"port": port}
+            )
         exit_code = 0
         while not stopping:
             for name, child in children.items():
@@ -94,3 +122,17 @@ class Command(BaseCommand):
         self.stdout.write(_("Parvis est arrêté."))
         if exit_code:
             raise SystemExit(exit_code)
+
+    def _banner(self, url_host: str, port: int) -> None:
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("Parvis est prêt : http://%(host)s:%(port)s/") % {"host": url_host, "port": port}
+            )
+        )
+        if settings.PARVIS_ENV != "production":
+            from parvis.organisations.demo import DEMO_LOGINS, DEMO_PASSWORD
+
+            self.stdout.write(_("Comptes de démonstration (mot de passe : %s) :") % DEMO_PASSWORD)
+            for email, description in DEMO_LOGINS:
+                self.stdout.write(f"  {email:<38} {description}")
+        self.stdout.write(_("Ctrl-C pour arrêter."))
