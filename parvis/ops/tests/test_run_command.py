@@ -20,6 +20,7 @@ import pytest
 
 from parvis.core.http.tests.servers import free_port
 from parvis.jobs.conftest import database_url, wait_for
+from parvis.ops.management.commands.run import port_is_free
 
 ROOT = Path(__file__).resolve().parents[3]
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -89,8 +90,7 @@ def test_run_serves_once_ready_and_ctrl_c_stops_the_web_server_and_the_worker(ru
     assert process.wait(timeout=30) == 0
     assert "Parvis est arrêté." in process.stdout.read()
     wait_for(lambda: group_is_gone(process.pid), 10, "every child process to exit")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", port))  # the port is free again
+    assert port_is_free("127.0.0.1", port)  # as a new `parvis run` would check it
 
 
 def test_run_on_a_port_in_use_says_so_and_starts_nothing(run_parvis):
