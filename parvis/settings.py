@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "parvis.audit",
     "parvis.jobs",
     "parvis.notify",
+    "parvis.connectors",
+    "parvis.connectors.feeds",
     "parvis.ops",
     "parvis.front",
 ]

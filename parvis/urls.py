@@ -6,6 +6,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("comptes/", include("parvis.accounts.urls")),
     path("o/<slug:org>/parametres/notifications/", include("parvis.notify.urls")),
+    path("o/<slug:org>/parametres/comptes/", include("parvis.connectors.urls")),
+    path("o/<slug:org>/parametres/sources/", include("parvis.connectors.feeds.urls")),
     path("o/<slug:org>/parametres/", include("parvis.organisations.urls")),
     path("o/<slug:org>/journal/", include("parvis.audit.urls")),
     path("", include("parvis.ops.urls")),

@@ -19,6 +19,7 @@ import requests
 from parvis.core.http.api import (
     IDEMPOTENT_METHODS,
     from_httpx_error,
+    from_requests_error,
     raise_for_status,
     remote_message,
     request,
@@ -66,6 +67,7 @@ __all__ = [
     "check_url",
     "client",
     "from_httpx_error",
+    "from_requests_error",
     "parse_allowance",
     "parse_rate_limit",
     "parse_retry_after",

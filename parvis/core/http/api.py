@@ -9,6 +9,7 @@ import time
 from typing import Any
 
 import httpx
+import requests
 from django.utils.translation import gettext as _
 
 from parvis.core.http.errors import (
@@ -75,6 +76,15 @@ def from_httpx_error(error: httpx.HTTPError) -> OutboundError:
             remote_message=remote_message(error.response),
             retry_after=retry_delay(error.response.headers),
         )
+    return ConnectionFailedError(str(error))
+
+
+def from_requests_error(error: requests.RequestException) -> OutboundError:
+    """The OutboundError for a requests exception (for connectors using :func:`session`)."""
+    if isinstance(error, requests.Timeout):
+        return OutboundTimeoutError(str(error))
+    if isinstance(error, requests.TooManyRedirects):
+        return TooManyRedirectsError(Policy.max_redirects)
     return ConnectionFailedError(str(error))
 
 

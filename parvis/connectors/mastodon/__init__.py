@@ -1,0 +1,1 @@
+"""Mastodon (any instance), through Mastodon.py on Parvis's guarded HTTP session."""

@@ -1,0 +1,55 @@
+"""Remote HTML, made safe to display and turned into plain text (nh3, Rust's Ammonia).
+
+Pure functions, no Django: every connector calls them at the edge, so that no remote HTML
+reaches a page, a log or an analyzer without going through here.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+
+import nh3
+
+ALLOWED_TAGS = frozenset(
+    {"p", "br", "a", "span", "strong", "b", "em", "i", "u", "s", "del", "code", "pre",
+     "blockquote", "ul", "ol", "li"}
+)  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+URL_SCHEMES = frozenset({"http", "https"})
+LINK_REL = "nofollow noopener noreferrer ugc"
+
+_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_PARAGRAPH_END = re.compile(r"</(p|li|blockquote|pre)\s*>", re.IGNORECASE)
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def sanitise_html(html: str) -> str:
+    """Only harmless formatting and http(s) links survive; links get ``rel=nofollow…``."""
+    if not html:
+        return ""
+    return nh3.clean(
+        html,
+        tags=set(ALLOWED_TAGS),
+        attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
+        url_schemes=set(URL_SCHEMES),
+        link_rel=LINK_REL,
+    )
+
+
+def html_to_text(html: str) -> str:
+    """The text a person reads: line breaks for ``<br>`` and paragraphs, entities decoded."""
+    if not html:
+        return ""
+    marked = _PARAGRAPH_END.sub("\n\n", _BREAK.sub("\n", html))
+    # With no tag allowed, nh3 keeps the text of every element but script and style.
+    text = html_lib.unescape(nh3.clean(marked, tags=set(), attributes={}))
+    return _BLANK_LINES.sub("\n\n", text).strip()
+
+
+def text_to_html(text: str) -> str:
+    """Plain text (Bluesky, feeds without HTML) as safe HTML paragraphs."""
+    paragraphs = [part for part in re.split(r"\n{2,}", text.strip()) if part]
+    return "".join(
+        "<p>" + html_lib.escape(part).replace("\n", "<br>") + "</p>" for part in paragraphs
+    )
