@@ -5,6 +5,7 @@ from django.urls import include, path
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("comptes/", include("parvis.accounts.urls")),
+    path("reseaux/", include("parvis.connectors.oauth_urls")),
     path("o/<slug:org>/parametres/notifications/", include("parvis.notify.urls")),
     path("o/<slug:org>/parametres/comptes/", include("parvis.connectors.urls")),
     path("o/<slug:org>/parametres/sources/", include("parvis.connectors.feeds.urls")),

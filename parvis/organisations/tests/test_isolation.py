@@ -15,6 +15,7 @@ from django.urls.converters import IntConverter
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from parvis.connectors.models import ConnectedAccount
 from parvis.notify.models import ChannelKind, NotificationChannel
 from parvis.organisations.models import Membership, ResourcePerson
 
@@ -33,6 +34,10 @@ MANAGE_PAGES = {
     "notify:channel_edit",
     "notify:channel_delete",
     "notify:channel_test",
+    "connectors:mastodon_connect",
+    "connectors:bluesky_connect",
+    "connectors:account_check",
+    "connectors:account_disconnect",
 }
 
 
@@ -65,7 +70,15 @@ def existing_objects(organisation, admin):
     channel = NotificationChannel.objects.create(
         organisation=organisation, kind=ChannelKind.EMAIL, name="Cabinet", target="cab@commune.test"
     )
+    account = ConnectedAccount.objects.create(
+        organisation=organisation,
+        network="mastodon",
+        service_url="https://mastodon.test",
+        remote_id="1",
+        handle="ville@mastodon.test",
+    )
     return {
+        "account": account.pk,
         "membership": Membership.objects.get(user=admin).pk,
         "person": person.pk,
         "channel": channel.pk,
@@ -76,6 +89,8 @@ def existing_objects(organisation, admin):
 def _object_of(name: str) -> str:
     if "resource_person" in name:
         return "person"
+    if name.startswith("connectors:"):
+        return "account"
     return "channel" if name.startswith("notify:") else "membership"
 
 
@@ -116,6 +131,7 @@ def test_a_community_manager_gets_403_on_every_change(
     assert Membership.objects.get(pk=existing_objects["membership"]).role == "admin"
     assert ResourcePerson.objects.filter(pk=existing_objects["person"]).exists()
     assert NotificationChannel.objects.get(pk=existing_objects["channel"]).name == "Cabinet"
+    assert ConnectedAccount.objects.get(pk=existing_objects["account"]).is_connected
 
 
 @pytest.mark.parametrize(
@@ -125,6 +141,7 @@ def test_a_community_manager_gets_403_on_every_change(
         "organisations:members",
         "organisations:resource_persons",
         "notify:channels",
+        "connectors:accounts",
     ],
 )
 def test_a_reader_reads_the_settings_without_the_forms(client, reader, organisation, name):

@@ -7,7 +7,6 @@ the connector honest; these tests check that the pieces work together over time.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -19,21 +18,10 @@ from parvis.connectors.mastodon import oauth
 from parvis.connectors.mastodon.connector import MastodonConnector
 from parvis.connectors.remote import MediaKind, NotificationKind
 
-from .mock_server import MockInstance, running_mock
+from .mock_server import MockInstance
 from .test_recorded import PNG
 
 CALLBACK = "https://parvis.exemple.gouv.fr/o/ville/parametres/comptes/mastodon/retour/"
-
-
-@pytest.fixture(scope="module")
-def mock(tmp_path_factory) -> Iterator[MockInstance]:
-    with running_mock(tmp_path_factory.mktemp("mastodon-mock")) as instance:
-        yield instance
-
-
-@pytest.fixture(autouse=True)
-def _allow_the_mock(settings, mock):
-    settings.PARVIS_HTTP_ALLOWED_PRIVATE = [f"127.0.0.1:{mock.port}"]
 
 
 def connected(mock: MockInstance, name: str) -> MastodonConnector:
