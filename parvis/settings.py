@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "parvis.notify",
     "parvis.connectors",
     "parvis.connectors.feeds",
+    "parvis.publishing",
     "parvis.ops",
     "parvis.front",
 ]

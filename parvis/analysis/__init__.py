@@ -1,0 +1,1 @@
+"""Text analysis and checks: plain functions that return explained findings (DESIGN §4)."""

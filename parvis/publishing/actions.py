@@ -1,0 +1,93 @@
+"""Creating deliveries: checked, stored with their media, enqueued after commit."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
+
+from parvis.accounts.models import User
+from parvis.analysis.findings import Finding, blocking
+from parvis.connectors import services
+from parvis.connectors.base import Draft, MediaFile
+from parvis.connectors.models import ConnectedAccount
+from parvis.jobs.api import enqueue_after_commit
+from parvis.publishing.checks import check_draft
+from parvis.publishing.models import Delivery, DeliveryMedia
+
+# Decompression bombs: an image of more pixels than this is refused before anything else.
+MAX_IMAGE_PIXELS = 50_000_000
+IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
+
+
+class MediaRefusedError(ValueError):
+    """An uploaded file is not an image Parvis can send; the message says why, in French."""
+
+
+def read_image(data: bytes, filename: str, alt_text: str = "") -> MediaFile:
+    """An uploaded image, its type and size read from its content, never from its name."""
+    Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()
+        with Image.open(io.BytesIO(data)) as image:
+            kind, (width, height) = image.format, image.size
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError):
+        raise MediaRefusedError(
+            _("%(name)s n'est pas une image lisible (JPEG, PNG, GIF ou WebP).") % {"name": filename}
+        ) from None
+    if kind not in IMAGE_TYPES:
+        raise MediaRefusedError(
+            _("%(name)s : format %(kind)s non accepté (JPEG, PNG, GIF ou WebP).")
+            % {"name": filename, "kind": kind}
+        )
+    return MediaFile(
+        data=data,
+        mime_type=IMAGE_TYPES[kind],
+        filename=filename,
+        alt_text=alt_text,
+        width=width,
+        height=height,
+    )
+
+
+@dataclass(frozen=True)
+class Prepared:
+    delivery: Delivery | None
+    findings: list[Finding]
+
+
+def do_create_delivery(account: ConnectedAccount, *, actor: User | None, draft: Draft) -> Prepared:
+    """Check the draft against the account's network; if nothing blocks, store and enqueue it."""
+    from parvis.publishing.tasks import deliver
+
+    findings = check_draft(draft, services.connector_for(account))
+    if blocking(findings):
+        return Prepared(None, findings)
+    with transaction.atomic():
+        delivery = Delivery.objects.create(
+            organisation=account.organisation,
+            account=account,
+            created_by=actor,
+            text=draft.text,
+            content_warning=draft.content_warning,
+            language=draft.language,
+            visibility=draft.visibility.value,
+            in_reply_to=draft.in_reply_to,
+        )
+        for position, media in enumerate(draft.media):
+            DeliveryMedia.objects.create(
+                delivery=delivery,
+                file=ContentFile(media.data, name=media.filename),
+                mime_type=media.mime_type,
+                alt_text=media.alt_text,
+                width=media.width,
+                height=media.height,
+                position=position,
+            )
+        enqueue_after_commit(deliver, delivery.pk)
+    return Prepared(delivery, findings)

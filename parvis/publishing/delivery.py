@@ -1,0 +1,144 @@
+"""Exactly-once delivery of one post to one account: the row's state decides what runs.
+
+- ``pending`` is claimed by a conditional UPDATE (one run wins) and becomes ``sending``;
+- the post goes out with the delivery's idempotency key (Mastodon's ``Idempotency-Key``,
+  Bluesky's record key), so the network itself refuses to make a second post of it;
+- any retry — after a transient error, or after a worker died while ``sending`` — first asks
+  the network whether the post is already there (:meth:`Connector.find_published`);
+- a transient error puts the row back to ``pending`` and is raised for the jobs layer to
+  retry with back-off; a permanent one ends in ``failed`` with the network's reason, shown
+  to the user, and the delivery can be retried by hand (:func:`retry`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parvis.audit.services import record
+from parvis.connectors import services
+from parvis.connectors.errors import ConnectorError
+from parvis.connectors.remote import PublishedPost
+from parvis.jobs.errors import TransientError
+from parvis.publishing.models import Delivery, DeliveryState
+
+logger = logging.getLogger("parvis.publishing")
+
+
+@dataclass(frozen=True)
+class Claim:
+    delivery: Delivery
+    reconcile: bool  # an earlier attempt may have reached the network
+
+
+def claim(delivery_id: int, now: dt.datetime | None = None) -> Claim | None:
+    """Take the delivery for this run, or None when it is not ours to send.
+
+    A ``pending`` row is taken; a ``sending`` row only when its claim is older than the
+    worker-stale delay (its worker died: the jobs layer recovered the job), never while
+    another run may still be sending it.
+    """
+    now = now or timezone.now()
+    stale = now - dt.timedelta(seconds=settings.PARVIS_WORKER_STALE_SECONDS)
+    claimable = Q(state=DeliveryState.PENDING) | Q(
+        state=DeliveryState.SENDING, claimed_at__lt=stale
+    )
+    claimed = Delivery.objects.filter(claimable, pk=delivery_id).update(
+        state=DeliveryState.SENDING,
+        attempts=F("attempts") + 1,
+        first_attempt_at=Coalesce(F("first_attempt_at"), now),
+        claimed_at=now,
+    )
+    if not claimed:
+        return None
+    delivery = Delivery.objects.select_related("account", "organisation", "created_by").get(
+        pk=delivery_id
+    )
+    return Claim(delivery, reconcile=delivery.attempts > 1)
+
+
+def _mark_sent(delivery: Delivery, published: PublishedPost, *, reconciled: bool) -> None:
+    with transaction.atomic():
+        Delivery.objects.filter(pk=delivery.pk).update(
+            state=DeliveryState.SENT,
+            remote_id=published.remote_id,
+            remote_url=published.url[:500],
+            sent_at=timezone.now(),
+            last_error="",
+        )
+        record(
+            organisation=delivery.organisation,
+            actor=delivery.created_by,
+            action="post.published",
+            target=delivery,
+            after={
+                "account": delivery.account.handle,
+                "network": delivery.account.network,
+                "remote_id": published.remote_id,
+                "url": published.url,
+                "reconciled": reconciled,
+            },
+            summary=str(_("Publié sur %(handle)s : %(url)s"))
+            % {"handle": delivery.account.handle, "url": published.url},
+        )
+
+
+def _mark_failed(delivery: Delivery, reason: str) -> None:
+    Delivery.objects.filter(pk=delivery.pk).update(state=DeliveryState.FAILED, last_error=reason)
+    logger.warning("delivery %s failed: %s", delivery.pk, reason)
+
+
+def deliver(delivery_id: int) -> str:
+    """Send the delivery if it is ours to send; returns its state afterwards.
+
+    Raises :class:`TransientError` when trying again later may succeed.
+    """
+    taken = claim(delivery_id)
+    if taken is None:
+        state = Delivery.objects.filter(pk=delivery_id).values_list("state", flat=True).first()
+        return str(state or "gone")
+    delivery, account = taken.delivery, taken.delivery.account
+    if not account.is_connected:
+        _mark_failed(
+            delivery, _("Le compte %(handle)s a été déconnecté.") % {"handle": account.handle}
+        )
+        return DeliveryState.FAILED
+    draft = delivery.draft()
+    key = str(delivery.idempotency_key)
+    try:
+        if taken.reconcile:
+            found = services.call(
+                account,
+                lambda c: c.find_published(key, draft=draft, since=delivery.first_attempt_at),
+            )
+            if found is not None:
+                _mark_sent(delivery, found, reconciled=True)
+                return DeliveryState.SENT
+        published = services.call(account, lambda c: c.publish(draft, idempotency_key=key))
+    except ConnectorError as error:
+        if error.permanent:
+            _mark_failed(delivery, error.message)
+            return DeliveryState.FAILED
+        Delivery.objects.filter(pk=delivery.pk, state=DeliveryState.SENDING).update(
+            state=DeliveryState.PENDING, last_error=error.message
+        )
+        raise TransientError(error.message, retry_after=error.retry_after) from error
+    _mark_sent(delivery, published, reconciled=False)
+    return DeliveryState.SENT
+
+
+def retry(delivery: Delivery) -> bool:
+    """Put a failed delivery back in line (by hand, after its cause was fixed)."""
+    return bool(
+        Delivery.objects.filter(pk=delivery.pk, state=DeliveryState.FAILED).update(
+            state=DeliveryState.PENDING
+        )
+    )
