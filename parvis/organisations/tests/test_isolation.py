@@ -15,6 +15,7 @@ from django.urls.converters import IntConverter
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from parvis.connectors.feeds.models import FeedSource
 from parvis.connectors.models import ConnectedAccount
 from parvis.notify.models import ChannelKind, NotificationChannel
 from parvis.organisations.models import Membership, ResourcePerson
@@ -39,6 +40,13 @@ MANAGE_PAGES = {
     "connectors:account_check",
     "connectors:account_disconnect",
 }
+# Pages of editorial work: a contributor (who may only draft) gets 403 on them.
+PUBLISH_PAGES = {
+    "feeds:source_create",
+    "feeds:source_edit",
+    "feeds:source_delete",
+    "feeds:source_fetch",
+}
 
 
 def _walk(
@@ -58,7 +66,7 @@ ORGANISATION_PAGES = sorted(dict(_walk(get_resolver().url_patterns, None, {})).i
 def test_the_resolver_lists_the_pages_we_know():
     names = {name for name, _ in ORGANISATION_PAGES}
     assert {"front:dashboard", "front:strategy", "organisations:members"} <= names
-    assert names >= MANAGE_PAGES
+    assert names >= MANAGE_PAGES | PUBLISH_PAGES
 
 
 @pytest.fixture
@@ -77,8 +85,12 @@ def existing_objects(organisation, admin):
         remote_id="1",
         handle="ville@mastodon.test",
     )
+    source = FeedSource.objects.create(
+        organisation=organisation, name="Actualités", url="https://www.ville.test/rss"
+    )
     return {
         "account": account.pk,
+        "source": source.pk,
         "membership": Membership.objects.get(user=admin).pk,
         "person": person.pk,
         "channel": channel.pk,
@@ -91,6 +103,8 @@ def _object_of(name: str) -> str:
         return "person"
     if name.startswith("connectors:"):
         return "account"
+    if name.startswith("feeds:"):
+        return "source"
     return "channel" if name.startswith("notify:") else "membership"
 
 
@@ -149,3 +163,15 @@ def test_a_reader_reads_the_settings_without_the_forms(client, reader, organisat
     response = client.get(reverse(name, kwargs={"org": organisation.slug}))
     assert response.status_code == 200
     assert "csrfmiddlewaretoken" not in response.content.decode().split('id="contenu"')[1]
+
+
+@pytest.mark.parametrize("name", sorted(PUBLISH_PAGES))
+def test_a_contributor_gets_403_on_every_editorial_change(
+    client, contributor, organisation, existing_objects, name
+):
+    client.force_login(contributor)
+    converters = dict(ORGANISATION_PAGES)[name]
+    url = _url(name, converters, organisation.slug, existing_objects)
+    response = client.post(url, {"name": "x", "url": "https://x.test/rss"})
+    assert response.status_code == 403
+    assert FeedSource.objects.get(pk=existing_objects["source"]).name == "Actualités"
