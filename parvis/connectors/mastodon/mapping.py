@@ -18,7 +18,7 @@ from parvis.connectors.remote import (
     RemoteNotification,
     RemotePost,
 )
-from parvis.connectors.sanitize import html_to_text, sanitise_html
+from parvis.connectors.sanitize import html_to_text, sanitise_html, text_of_sanitised
 
 from . import wire
 
@@ -53,7 +53,8 @@ def full_handle(account: wire.Account) -> str:
     return f"{account.acct}@{host}" if host else account.acct
 
 
-def remote_account(account: wire.Account) -> RemoteAccount:
+def remote_account(account: wire.Account, *, with_bio: bool = True) -> RemoteAccount:
+    """The account; a post's author goes without its bio (it repeats on every post)."""
     return RemoteAccount(
         network=NETWORK,
         remote_id=account.id,
@@ -61,7 +62,7 @@ def remote_account(account: wire.Account) -> RemoteAccount:
         display_name=account.display_name or account.username,
         url=account.url or "",
         avatar_url=account.avatar or "",
-        bio_text=html_to_text(account.note),
+        bio_text=html_to_text(account.note) if with_bio else "",
         followers_count=account.followers_count,
         following_count=account.following_count,
         posts_count=account.statuses_count,
@@ -84,6 +85,7 @@ def remote_media(media: wire.MediaAttachment) -> RemoteMedia:
 
 def remote_post(status: wire.Status) -> RemotePost:
     quote = status.quote
+    html = sanitise_html(status.content)
     quoted_id = ""
     if quote is not None:
         quoted_id = quote.quoted_status.id if quote.quoted_status else quote.quoted_status_id or ""
@@ -92,9 +94,9 @@ def remote_post(status: wire.Status) -> RemotePost:
         remote_id=status.id,
         url=status.url or status.uri,
         uri=status.uri,
-        author=remote_account(status.account),
-        text=html_to_text(status.content),
-        html=sanitise_html(status.content),
+        author=remote_account(status.account, with_bio=False),
+        text=text_of_sanitised(html),
+        html=html,
         created_at=status.created_at,
         language=status.language or "",
         edited_at=status.edited_at,
@@ -122,7 +124,17 @@ def metrics(status: wire.Status) -> PostMetrics:
 
 
 def post_from(data: Any) -> RemotePost:
+    """A status as Mastodon.py hands it over (parsed JSON)."""
     return remote_post(validate(wire.Status, data))
+
+
+def post_from_json(raw: str | bytes) -> RemotePost:
+    """A status from the JSON text itself, parsed and validated in one pass (ingestion)."""
+    try:
+        status = wire.Status.model_validate_json(raw)
+    except ValidationError as error:
+        raise InvalidResponseError("Mastodon", str(error)) from error
+    return remote_post(status)
 
 
 def notification_kind(notification_type: str, status: wire.Status | None, own_id: str) -> str:
