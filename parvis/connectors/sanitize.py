@@ -26,11 +26,19 @@ _CLEANER = nh3.Cleaner(
     url_schemes=set(URL_SCHEMES),
     link_rel=LINK_REL,
 )
-_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
-_BLOCK_END = re.compile(r"</(?:p|li|blockquote|pre)\s*>", re.IGNORECASE)
-# A tag of sanitised HTML: quoted attribute values may hold ">".
-_TAG = re.compile(r"""<(?:[^>"']|"[^"]*"|'[^']*')*>""")
+# One pass over the tags of sanitised HTML: a line break, the end of a block, or any other
+# tag (quoted attribute values may hold ">").
+_TAGS = re.compile(
+    r"""(?P<br><br\s*/?>)|(?P<block></(?:p|li|blockquote|pre)\s*>)|<(?:[^>"']|"[^"]*"|'[^']*')*>""",
+    re.IGNORECASE,
+)
 _BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def _tag_to_text(match: re.Match[str]) -> str:
+    if match.lastgroup == "br":
+        return "\n"
+    return "\n\n" if match.lastgroup == "block" else ""
 
 
 def sanitise_html(html: str) -> str:
@@ -42,9 +50,12 @@ def text_of_sanitised(html: str) -> str:
     """The text of HTML that :func:`sanitise_html` produced (well-formed, no script)."""
     if not html:
         return ""
-    marked = _BLOCK_END.sub("\n\n", _BREAK.sub("\n", html))
-    text = html_lib.unescape(_TAG.sub("", marked))
-    return _BLANK_LINES.sub("\n\n", text).strip()
+    text = _TAGS.sub(_tag_to_text, html)
+    if "&" in text:
+        text = html_lib.unescape(text)
+    if "\n\n\n" in text:
+        text = _BLANK_LINES.sub("\n\n", text)
+    return text.strip()
 
 
 def html_to_text(html: str) -> str:

@@ -18,7 +18,7 @@ from html.parser import HTMLParser
 from typing import Any
 from xml.sax import SAXParseException
 
-import feedparser  # type: ignore[import-untyped]
+import feedparser
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -49,8 +50,13 @@ def full_handle(account: wire.Account) -> str:
     """``user@instance`` also for local accounts, whose ``acct`` lacks the instance."""
     if "@" in account.acct:
         return account.acct
-    host = urlsplit(account.url or "").netloc
-    return f"{account.acct}@{host}" if host else account.acct
+    return _local_handle(account.acct, account.url or "")
+
+
+@functools.lru_cache(maxsize=4096)
+def _local_handle(acct: str, url: str) -> str:
+    host = urlsplit(url).netloc
+    return f"{acct}@{host}" if host else acct
 
 
 def remote_account(account: wire.Account, *, with_bio: bool = True) -> RemoteAccount:

@@ -23,7 +23,16 @@ from parvis.connectors.sanitize import html_to_text, sanitise_html, text_to_html
 )
 def test_nothing_executable_survives(hostile):
     safe = sanitise_html(f"<p>avant</p>{hostile}<p>après</p>")
-    for marker in ("<script", "onerror", "javascript:", "data:", "<iframe", "<form", "style=", "<svg"):
+    for marker in (
+        "<script",
+        "onerror",
+        "javascript:",
+        "data:",
+        "<iframe",
+        "<form",
+        "style=",
+        "<svg",
+    ):
         assert marker not in safe.lower()
     assert "avant" in safe
     assert "après" in safe
