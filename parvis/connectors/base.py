@@ -308,6 +308,10 @@ class Connector:
     def mentions(self, *, cursor: str | None = None) -> Page[RemoteNotification]:
         raise self._refuse(Capability.READ_MENTIONS)
 
+    def direct_messages(self, *, cursor: str | None = None) -> Page[RemotePost]:
+        """The latest message of each private conversation of the account, newest first."""
+        raise self._refuse(Capability.DIRECT_MESSAGES)
+
     def replies(self, remote_id: str) -> list[RemotePost]:
         """The replies under one of our posts, oldest first."""
         raise self._refuse(Capability.READ_REPLIES)

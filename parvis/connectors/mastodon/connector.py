@@ -77,6 +77,7 @@ class MastodonConnector(Connector):
             Capability.READ_MENTIONS,
             Capability.READ_NOTIFICATIONS,
             Capability.READ_REPLIES,
+            Capability.DIRECT_MESSAGES,
             Capability.SEARCH_POSTS,
             Capability.LOOKUP_ACCOUNTS,
             Capability.SEARCH_ACCOUNTS,
@@ -329,6 +330,20 @@ class MastodonConnector(Connector):
     def mentions(self, *, cursor: str | None = None) -> Page[RemoteNotification]:
         data = self._call(lambda api: api.notifications(types=["mention"], max_id=cursor, limit=40))
         return self._notification_page(data)
+
+    def direct_messages(self, *, cursor: str | None = None) -> Page[RemotePost]:
+        """Private conversations (statuses of ``direct`` visibility): their latest message.
+
+        Writing one is publishing with ``Visibility.DIRECT`` and the recipient mentioned.
+        """
+        data = self._call(lambda api: api.conversations(max_id=cursor, limit=40))
+        conversations = [mapping.validate(wire.Conversation, item) for item in data]
+        posts = tuple(
+            mapping.remote_post(conversation.last_status)
+            for conversation in conversations
+            if conversation.last_status is not None
+        )
+        return Page(posts, next_cursor=conversations[-1].id if conversations else None)
 
     def replies(self, remote_id: str) -> list[RemotePost]:
         context = mapping.validate(

@@ -147,6 +147,13 @@ class GroupedNotifications(Settings):
     notification_groups: list[NotificationGroup] = Field(default_factory=list)
 
 
+class Conversation(Wire):
+    id: Id
+    unread: bool = False
+    accounts: list[Account] = Field(default_factory=list)
+    last_status: Status | None = None
+
+
 class Context(Wire):
     ancestors: list[Status] = Field(default_factory=list)
     descendants: list[Status] = Field(default_factory=list)

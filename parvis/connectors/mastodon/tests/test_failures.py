@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from parvis.connectors.base import AccountAccess, Draft
+from parvis.connectors.base import AccountAccess, Draft, MediaFile
 from parvis.connectors.errors import ConnectorError
 from parvis.connectors.mastodon.connector import MastodonConnector
 from parvis.core.http import RateLimit
@@ -163,3 +163,25 @@ def test_a_private_address_is_refused_without_the_allowance(settings):
         connector_for("http://127.0.0.1:9").get_post("1")
     assert caught.value.permanent
     assert "refusée" in caught.value.message
+
+
+def test_a_video_still_processing_is_waited_for_before_posting(instance, monkeypatch):
+    uploaded = json.loads(load("test_media_post_file")[0].body)
+    processing = {**uploaded, "url": None}
+    answers = {
+        ("POST", "/api/v2/media"): [Reply(202, processing)],
+        ("GET", f"/api/v1/media/{uploaded['id']}"): [Reply(206, processing), Reply(200, uploaded)],
+        ("POST", "/api/v1/statuses"): [Reply(200, json.loads(STATUS.body))],
+    }
+    instance.handler = lambda r: answers[(r.method, r.path.split("?")[0])].pop(0)
+    monkeypatch.setattr("parvis.connectors.mastodon.connector.time.sleep", lambda _s: None)
+    video = MediaFile(b"\x00\x00\x00\x18ftypmp42", "video/mp4", "clip.mp4", alt_text="Le chantier")
+
+    connector_for(instance.url).publish(Draft("La vidéo", media=(video,)), idempotency_key="v")
+
+    assert [f"{r.method} {r.path}" for r in instance.received] == [
+        "POST /api/v2/media",
+        f"GET /api/v1/media/{uploaded['id']}",
+        f"GET /api/v1/media/{uploaded['id']}",
+        "POST /api/v1/statuses",
+    ]

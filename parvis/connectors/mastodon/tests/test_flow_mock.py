@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from parvis.connectors.base import AccountAccess, Draft, MediaFile
+from parvis.connectors.base import AccountAccess, Draft, MediaFile, Visibility
 from parvis.connectors.errors import ConnectorError
 from parvis.connectors.mastodon import oauth
 from parvis.connectors.mastodon.connector import MastodonConnector
@@ -185,3 +185,16 @@ def test_disconnecting_revokes_the_token(mock):
         connected_again.verify()
     assert caught.value.needs_reconnect
     assert re.search("reconnectez", caught.value.message)
+
+
+def test_a_private_message_is_read_in_the_conversations(mock):
+    ville, habitant = connected(mock, "ville"), connected(mock, "habitant")
+    habitant.publish(
+        Draft("@ville bonjour, ma carte d'identité est prête ?", visibility=Visibility.DIRECT),
+        idempotency_key="flow-dm",
+    )
+
+    messages = ville.direct_messages().items
+
+    assert any("carte d'identité" in message.text for message in messages)
+    assert all(message.visibility == "direct" for message in messages)

@@ -67,6 +67,21 @@ def test_mentions_ask_only_for_mentions(recorded):
     assert {n.kind for n in page.items} <= {NotificationKind.MENTION, NotificationKind.REPLY}
 
 
+def test_private_conversations_give_their_latest_message(recorded):
+    harness = recorded("test_conversations")
+    harness.replay.recorded("GET", "/api/v1/accounts/verify_credentials").used = True
+    harness.replay.recorded("POST", "/api/v1/statuses").used = True
+    conversations = harness.replay.recorded("GET", "/api/v1/conversations").json
+
+    page = harness.connector().direct_messages()
+
+    assert [m.remote_id for m in page.items] == [c["last_status"]["id"] for c in conversations]
+    assert {m.visibility for m in page.items} == {"direct"}
+    assert page.next_cursor == conversations[-1]["id"]
+    for interaction in harness.replay.interactions:
+        interaction.used = True
+
+
 def test_the_replies_of_a_post_come_from_its_context(recorded):
     harness = recorded("test_status_context")
     status_id = harness.replay.recorded("GET", "/api/v1/statuses/").path.split("/")[4]
