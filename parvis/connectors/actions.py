@@ -17,6 +17,7 @@ from parvis.accounts.models import User
 from parvis.audit.services import record
 from parvis.connectors.base import Connection
 from parvis.connectors.models import ConnectedAccount, Health
+from parvis.connectors.tasks import refresh_account, revoke_account
 from parvis.jobs.api import enqueue_after_commit
 from parvis.organisations.models import Organisation
 
@@ -75,8 +76,6 @@ def do_connect(
 @transaction.atomic
 def do_disconnect(organisation: Organisation, *, actor: User | None, account_id: int) -> None:
     """Stop using the account at once; its token is revoked and forgotten in the background."""
-    from parvis.connectors.tasks import revoke_account  # tasks import services, not actions
-
     account = ConnectedAccount.objects.select_for_update().get(
         pk=account_id, organisation=organisation
     )
@@ -99,6 +98,4 @@ def do_disconnect(organisation: Organisation, *, actor: User | None, account_id:
 
 def do_check(account: ConnectedAccount) -> None:
     """Ask for a check of the account now (its health and profile), in the background."""
-    from parvis.connectors.tasks import refresh_account
-
     enqueue_after_commit(refresh_account, account.pk)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from parvis.accounts.models import User
 from parvis.connectors import actions, services
+from parvis.connectors.bluesky.connect import login
 from parvis.connectors.errors import ConnectorError
 from parvis.connectors.forms import BlueskyConnectForm, MastodonConnectForm
 from parvis.connectors.labels import capability_rows
@@ -185,8 +186,6 @@ def mastodon_callback(request: HttpRequest) -> HttpResponse:
 
 @org_view(Permission.MANAGE)
 def bluesky_connect(request: OrgRequest) -> HttpResponse:
-    from parvis.connectors.bluesky.connect import login
-
     form = BlueskyConnectForm(
         request.POST or None, initial={"handle": request.GET.get("handle", "")}
     )

@@ -18,6 +18,7 @@ from parvis.connectors.models import ConnectedAccount
 from parvis.jobs.api import enqueue_after_commit
 from parvis.publishing.checks import check_draft
 from parvis.publishing.models import Delivery, DeliveryMedia
+from parvis.publishing.tasks import deliver
 
 # Decompression bombs: an image of more pixels than this is refused before anything else.
 MAX_IMAGE_PIXELS = 50_000_000
@@ -63,8 +64,6 @@ class Prepared:
 
 def do_create_delivery(account: ConnectedAccount, *, actor: User | None, draft: Draft) -> Prepared:
     """Check the draft against the account's network; if nothing blocks, store and enqueue it."""
-    from parvis.publishing.tasks import deliver
-
     findings = check_draft(draft, services.connector_for(account))
     if blocking(findings):
         return Prepared(None, findings)

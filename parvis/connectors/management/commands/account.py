@@ -14,8 +14,10 @@ from django.utils import timezone
 
 from parvis.connectors import actions
 from parvis.connectors.base import Connection
+from parvis.connectors.bluesky.connect import login
 from parvis.connectors.errors import ConnectorError
 from parvis.connectors.forms import BlueskyConnectForm, MastodonConnectForm
+from parvis.connectors.mastodon.oauth import connect_with_token
 from parvis.connectors.models import ConnectedAccount, Health, Network
 from parvis.organisations.models import Organisation
 
@@ -74,15 +76,11 @@ class Command(BaseCommand):
             raise CommandError(problems)
         try:
             if options["network"] == Network.BLUESKY:
-                from parvis.connectors.bluesky.connect import login
-
                 return login(
                     form.cleaned_data["handle"],
                     form.cleaned_data["app_password"],
                     form.cleaned_data["service"] or None,
                 )
-            from parvis.connectors.mastodon.oauth import connect_with_token
-
             return connect_with_token(form.cleaned_data["instance"], options["token"])
         except ConnectorError as error:
             raise CommandError(error.message) from None
