@@ -8,12 +8,10 @@ through the outbound wrapper and outside any database transaction.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -29,14 +27,10 @@ from parvis.connectors.models import ConnectedAccount, MastodonApplication, Netw
 from parvis.core.links import absolute_url
 from parvis.organisations.access import OrgRequest, get_membership, org_view
 from parvis.organisations.models import Permission
+from parvis.organisations.settings_pages import settings_page
 
 TAB = "accounts"
 OAUTH_SESSION_KEY = "parvis_mastodon_oauth"
-
-
-def _page(request: OrgRequest, template: str, context: dict[str, Any]) -> HttpResponse:
-    can_manage = request.membership.allows(Permission.MANAGE)
-    return render(request, template, {"tab": TAB, "can_manage": can_manage, **context})
 
 
 def _back(slug: str) -> HttpResponse:
@@ -48,16 +42,17 @@ def accounts(request: OrgRequest) -> HttpResponse:
     rows = ConnectedAccount.objects.filter(organisation=request.organisation).select_related(
         "connected_by"
     )
-    return _page(request, "connectors/accounts.html", {"accounts": rows})
+    return settings_page(request, "connectors/accounts.html", TAB, {"accounts": rows})
 
 
 @org_view(Permission.VIEW)
 def account_detail(request: OrgRequest, pk: int) -> HttpResponse:
     account = get_object_or_404(ConnectedAccount, pk=pk, organisation=request.organisation)
     connector = services.connector_for(account)  # no network call: what is known of it
-    return _page(
+    return settings_page(
         request,
         "connectors/account_detail.html",
+        TAB,
         {
             "account": account,
             "capabilities": capability_rows(connector.account_capabilities()),
@@ -92,7 +87,7 @@ def account_disconnect(request: OrgRequest, pk: int) -> HttpResponse:
             request, _("%(handle)s est déconnecté de Parvis.") % {"handle": account.handle}
         )
         return _back(request.organisation.slug)
-    return _page(request, "connectors/account_disconnect.html", {"account": account})
+    return settings_page(request, "connectors/account_disconnect.html", TAB, {"account": account})
 
 
 # --- Mastodon: register once per instance, then the OAuth code flow ------------------------------
@@ -141,7 +136,7 @@ def mastodon_connect(request: OrgRequest) -> HttpResponse:
             pending[state] = {"org": request.organisation.slug, "instance": instance_url}
             request.session[OAUTH_SESSION_KEY] = dict(list(pending.items())[-5:])
             return redirect(url)
-    return _page(request, "connectors/mastodon_connect.html", {"form": form})
+    return settings_page(request, "connectors/mastodon_connect.html", TAB, {"form": form})
 
 
 @login_required
@@ -207,4 +202,4 @@ def bluesky_connect(request: OrgRequest) -> HttpResponse:
             )
             messages.success(request, _("%(handle)s est connecté.") % {"handle": account.handle})
             return _back(request.organisation.slug)
-    return _page(request, "connectors/bluesky_connect.html", {"form": form})
+    return settings_page(request, "connectors/bluesky_connect.html", TAB, {"form": form})

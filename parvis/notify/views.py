@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,13 +17,9 @@ from parvis.notify.forms import ChannelForm
 from parvis.notify.models import NotificationChannel
 from parvis.organisations.access import OrgRequest, org_view
 from parvis.organisations.models import Permission
+from parvis.organisations.settings_pages import settings_page
 
 TAB = "notifications"
-
-
-def _page(request: OrgRequest, template: str, context: dict[str, object]) -> HttpResponse:
-    can_manage = request.membership.allows(Permission.MANAGE)
-    return render(request, template, {"tab": TAB, "can_manage": can_manage, **context})
 
 
 def _back(request: OrgRequest) -> HttpResponse:
@@ -33,7 +29,7 @@ def _back(request: OrgRequest) -> HttpResponse:
 @org_view(Permission.VIEW)
 def channels(request: OrgRequest) -> HttpResponse:
     rows = NotificationChannel.objects.filter(organisation=request.organisation)
-    return _page(request, "notify/channels.html", {"channels": rows})
+    return settings_page(request, "notify/channels.html", TAB, {"channels": rows})
 
 
 @org_view(Permission.MANAGE)
@@ -45,7 +41,7 @@ def channel_create(request: OrgRequest) -> HttpResponse:
         )
         messages.success(request, _("Le canal %(name)s est enregistré.") % {"name": channel.name})
         return _back(request)
-    return _page(request, "notify/channel_form.html", {"form": form})
+    return settings_page(request, "notify/channel_form.html", TAB, {"form": form})
 
 
 @org_view(Permission.MANAGE)
@@ -58,7 +54,9 @@ def channel_edit(request: OrgRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, _("Le canal %(name)s est enregistré.") % {"name": channel.name})
         return _back(request)
-    return _page(request, "notify/channel_form.html", {"form": form, "channel": channel})
+    return settings_page(
+        request, "notify/channel_form.html", TAB, {"form": form, "channel": channel}
+    )
 
 
 @org_view(Permission.MANAGE)
@@ -68,7 +66,7 @@ def channel_delete(request: OrgRequest, pk: int) -> HttpResponse:
         actions.do_delete_channel(request.organisation, actor=request.user, channel_id=pk)
         messages.success(request, _("Le canal %(name)s est supprimé.") % {"name": channel.name})
         return _back(request)
-    return _page(request, "notify/channel_delete.html", {"channel": channel})
+    return settings_page(request, "notify/channel_delete.html", TAB, {"channel": channel})
 
 
 @org_view(Permission.MANAGE)

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.tokens import default_token_generator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
@@ -29,28 +29,14 @@ from parvis.organisations.forms import (
     ResourcePersonForm,
 )
 from parvis.organisations.models import Membership, Permission, ResourcePerson, Role
-
-
-def _settings_page(
-    request: OrgRequest, template: str, tab: str, context: dict[str, Any] | None = None
-) -> HttpResponse:
-    return render(
-        request,
-        template,
-        {
-            "tab": tab,
-            "can_manage": request.membership.allows(Permission.MANAGE),
-            **(context or {}),
-        },
-    )
-
+from parvis.organisations.settings_pages import settings_page
 
 # --- Profile ---------------------------------------------------------------------------------
 
 
 @org_view(Permission.VIEW)
 def profile(request: OrgRequest) -> HttpResponse:
-    return _settings_page(request, "organisations/profile.html", "profile")
+    return settings_page(request, "organisations/profile.html", "profile")
 
 
 @org_view(Permission.MANAGE)
@@ -74,7 +60,7 @@ def profile_edit(request: OrgRequest) -> HttpResponse:
                 "communication_email": organisation.communication_email,
             }
         )
-    return _settings_page(request, "organisations/profile_edit.html", "profile", {"form": form})
+    return settings_page(request, "organisations/profile_edit.html", "profile", {"form": form})
 
 
 # --- Members ---------------------------------------------------------------------------------
@@ -90,7 +76,7 @@ def _members(request: OrgRequest) -> list[Membership]:
 
 @org_view(Permission.VIEW)
 def members(request: OrgRequest) -> HttpResponse:
-    return _settings_page(
+    return settings_page(
         request,
         "organisations/members.html",
         "members",
@@ -128,7 +114,7 @@ def member_add(request: OrgRequest) -> HttpResponse:
                     _("%(email)s est maintenant membre de l'organisation.") % {"email": email},
                 )
             return redirect("organisations:members", org=request.organisation.slug)
-    return _settings_page(request, "organisations/member_add.html", "members", {"form": form})
+    return settings_page(request, "organisations/member_add.html", "members", {"form": form})
 
 
 @org_view(Permission.MANAGE)
@@ -161,7 +147,7 @@ def member_role(request: OrgRequest, pk: int) -> HttpResponse:
         }
     )
     if request.htmx:  # type: ignore[attr-defined]
-        return _settings_page(
+        return settings_page(
             request,
             "organisations/_member_row.html",
             "members",
@@ -195,7 +181,7 @@ def member_remove(request: OrgRequest, pk: int) -> HttpResponse:
         if membership.user_id == request.user.pk:
             return redirect("front:home")
         return redirect("organisations:members", org=request.organisation.slug)
-    return _settings_page(
+    return settings_page(
         request, "organisations/member_remove.html", "members", {"member": membership}
     )
 
@@ -206,7 +192,7 @@ def member_remove(request: OrgRequest, pk: int) -> HttpResponse:
 @org_view(Permission.VIEW)
 def resource_persons(request: OrgRequest) -> HttpResponse:
     persons = ResourcePerson.objects.filter(organisation=request.organisation)
-    return _settings_page(
+    return settings_page(
         request, "organisations/resource_persons.html", "resource_persons", {"persons": persons}
     )
 
@@ -220,7 +206,7 @@ def resource_person_create(request: OrgRequest) -> HttpResponse:
         )
         messages.success(request, _("%(name)s est enregistré.") % {"name": person.name})
         return redirect("organisations:resource_persons", org=request.organisation.slug)
-    return _settings_page(
+    return settings_page(
         request, "organisations/resource_person_form.html", "resource_persons", {"form": form}
     )
 
@@ -235,7 +221,7 @@ def resource_person_edit(request: OrgRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, _("%(name)s est enregistré.") % {"name": person.name})
         return redirect("organisations:resource_persons", org=request.organisation.slug)
-    return _settings_page(
+    return settings_page(
         request,
         "organisations/resource_person_form.html",
         "resource_persons",
@@ -250,7 +236,7 @@ def resource_person_delete(request: OrgRequest, pk: int) -> HttpResponse:
         actions.do_delete_resource_person(request.organisation, actor=request.user, person_id=pk)
         messages.success(request, _("%(name)s est supprimé.") % {"name": person.name})
         return redirect("organisations:resource_persons", org=request.organisation.slug)
-    return _settings_page(
+    return settings_page(
         request, "organisations/resource_person_delete.html", "resource_persons", {"person": person}
     )
 

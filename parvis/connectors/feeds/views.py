@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -21,6 +21,7 @@ from parvis.connectors.feeds.models import FeedItem, FeedSource
 from parvis.connectors.feeds.urlnorm import safe_url
 from parvis.organisations.access import OrgRequest, org_view
 from parvis.organisations.models import Permission
+from parvis.organisations.settings_pages import settings_page
 
 TAB = "sources"
 EDIT_PERMISSION = Permission.PUBLISH
@@ -28,18 +29,9 @@ LATEST_ITEMS = 50
 
 
 def _page(request: OrgRequest, template: str, context: dict[str, object]) -> HttpResponse:
-    membership = request.membership
-    return render(
-        request,
-        template,
-        {
-            "tab": TAB,
-            # can_manage drives the settings tabs (audit log); can_edit the sources' forms.
-            "can_manage": membership.allows(Permission.MANAGE),
-            "can_edit": membership.allows(EDIT_PERMISSION),
-            **context,
-        },
-    )
+    # can_edit shows the sources' forms (editorial work, Permission.PUBLISH).
+    can_edit = request.membership.allows(EDIT_PERMISSION)
+    return settings_page(request, template, TAB, {"can_edit": can_edit, **context})
 
 
 def _source(request: OrgRequest, pk: int) -> FeedSource:
