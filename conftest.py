@@ -5,11 +5,23 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
 
 from parvis.accounts.models import User
 from parvis.organisations.models import Membership, Organisation, OrganisationKind, Role
 
 PASSWORD = "correct horse battery staple"  # noqa: S105
+
+
+def raw_column(instance: Any, field: str) -> str:
+    """What the database itself holds in ``field`` of ``instance``'s row (no field decoding)."""
+    column = instance._meta.get_field(field).column
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {column} FROM {instance._meta.db_table} WHERE id = %s",  # noqa: S608
+            [instance.pk],
+        )
+        return str(cursor.fetchone()[0])
 
 
 def make_user(email: str, full_name: str = "") -> User:
@@ -60,6 +72,22 @@ def reader(organisation: Organisation) -> User:
 def outsider(other_organisation: Organisation) -> User:
     """A member of another organisation, who must see nothing of ``organisation``."""
     return _member(other_organisation, "oscar@prefecture.test", Role.ADMIN)
+
+
+@pytest.fixture
+def jobs_run_on_commit(settings, django_capture_on_commit_callbacks):
+    """``with jobs_run_on_commit():`` runs the jobs enqueued inside, once committed.
+
+    The jobs run in the test's process (django-tasks' immediate backend), on Parvis's queues.
+    """
+    queues = settings.TASKS["default"].get("QUEUES", [])
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": queues,
+        }
+    }
+    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 @pytest.fixture(autouse=True)

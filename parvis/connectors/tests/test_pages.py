@@ -10,9 +10,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-from django.db import connection
 from django.urls import reverse
 
+from conftest import raw_column
 from parvis.audit.models import AuditEvent
 from parvis.connectors.mastodon import oauth
 from parvis.connectors.models import ConnectedAccount, Health, MastodonApplication, Network
@@ -22,12 +22,6 @@ pytestmark = pytest.mark.django_db
 
 def url(name: str, organisation, **kwargs: object) -> str:
     return reverse(f"connectors:{name}", kwargs={"org": organisation.slug, **kwargs})
-
-
-@pytest.fixture
-def jobs_run_on_commit(settings, django_capture_on_commit_callbacks):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 def approve_on_the_instance(authorize_url: str, username: str) -> str:
@@ -46,15 +40,6 @@ def approve_on_the_instance(authorize_url: str, username: str) -> str:
         timeout=5,
     )
     return str(answer.headers["Location"])
-
-
-def raw_credentials(account: ConnectedAccount) -> str:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT credentials FROM {ConnectedAccount._meta.db_table} WHERE id = %s",  # noqa: S608
-            [account.pk],
-        )
-        return str(cursor.fetchone()[0])
 
 
 def connect_mastodon(client, organisation, mock, username: str = "ville") -> ConnectedAccount:
@@ -80,7 +65,7 @@ def test_an_admin_connects_a_mastodon_account_through_the_instance(
     assert account.connected_by == admin
     assert account.health == Health.OK
     token = account.credentials_dict()["access_token"]
-    assert token not in raw_credentials(account)  # encrypted at rest
+    assert token not in raw_column(account, "credentials")  # encrypted at rest
     assert MastodonApplication.objects.get(instance_url=mock.url).redirect_uri.endswith(
         "/reseaux/mastodon/retour/"
     )

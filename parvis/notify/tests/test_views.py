@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
+from conftest import raw_column
 from parvis.audit.models import AuditEvent
 from parvis.core.http.tests.servers import Reply
 from parvis.notify.models import ChannelKind, NotificationChannel
@@ -17,22 +17,6 @@ TOKEN = "syt_c2VjcmV0_tchap-token-value"
 
 def url(name: str, organisation, **kwargs: object) -> str:
     return reverse(f"notify:{name}", kwargs={"org": organisation.slug, **kwargs})
-
-
-@pytest.fixture
-def jobs_run_on_commit(settings, django_capture_on_commit_callbacks):
-    """``with jobs_run_on_commit():`` runs the jobs enqueued inside, once committed."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-def raw_secret(channel: NotificationChannel) -> str:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT secret FROM {NotificationChannel._meta.db_table} WHERE id = %s",  # noqa: S608
-            [channel.pk],
-        )
-        return str(cursor.fetchone()[0])
 
 
 def add_matrix_channel(client, organisation, homeserver: str) -> NotificationChannel:
@@ -56,7 +40,7 @@ def test_an_admin_adds_a_tchap_room_whose_token_is_never_shown(client, admin, or
     channel = add_matrix_channel(client, organisation, "https://matrix.agent.tchap.gouv.fr")
 
     assert channel.secret == TOKEN
-    assert TOKEN not in raw_secret(channel)
+    assert TOKEN not in raw_column(channel, "secret")
     page = client.get(url("channels", organisation)).content.decode()
     assert "Salon du cabinet" in page
     assert "#cabinet:agent.tchap.gouv.fr" in page

@@ -21,11 +21,6 @@ def url(name: str, organisation: Organisation, **kwargs: object) -> str:
     return reverse(f"organisations:{name}", kwargs={"org": organisation.slug, **kwargs})
 
 
-@pytest.fixture
-def immediate_tasks(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-
-
 # --- Members ---------------------------------------------------------------------------------
 
 
@@ -47,10 +42,10 @@ def test_an_admin_adds_an_existing_user_as_member(client, admin, organisation):
 
 
 def test_an_unknown_address_gets_an_account_and_an_invitation(
-    client, admin, organisation, immediate_tasks, django_capture_on_commit_callbacks
+    client, admin, organisation, jobs_run_on_commit
 ):
     client.force_login(admin)
-    with django_capture_on_commit_callbacks(execute=True):
+    with jobs_run_on_commit():
         response = client.post(
             url("member_add", organisation),
             {"email": "nouvelle@commune.test", "role": Role.COMMUNITY_MANAGER},

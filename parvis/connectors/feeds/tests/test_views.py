@@ -33,18 +33,6 @@ def page(client, address: str) -> str:
 
 
 @pytest.fixture
-def jobs_run_on_commit(settings, django_capture_on_commit_callbacks):
-    """``with jobs_run_on_commit():`` runs the jobs enqueued inside, once committed."""
-    settings.TASKS = {
-        "default": {
-            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-            "QUEUES": ["default", "ingest"],
-        }
-    }
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
 def cm_client(client, community_manager):
     """The test client, logged in as the community manager."""
     client.force_login(community_manager)
