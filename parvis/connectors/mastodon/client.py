@@ -162,14 +162,20 @@ def translate(error: MastodonError, api: Mastodon | None = None) -> ConnectorErr
     return _refused_here(error)
 
 
-def run(api: Mastodon, operation: Callable[[], T], on_rate_limit: Callable[[RateLimit], None]) -> T:
-    """``operation()`` with Mastodon.py's errors translated and the quota recorded."""
+def translated(operation: Callable[[], T], api: Mastodon | None = None) -> T:
+    """``operation()``, whatever Mastodon.py or the transport raised made a ConnectorError."""
     try:
         return operation()
     except MastodonError as error:
         raise translate(error, api) from error
     except OutboundError as error:
         raise ConnectorError.from_outbound(error) from error
+
+
+def run(api: Mastodon, operation: Callable[[], T], on_rate_limit: Callable[[RateLimit], None]) -> T:
+    """``operation()`` on ``api``, errors translated and the announced quota recorded."""
+    try:
+        return translated(operation, api)
     finally:
         limit = rate_limit_of(api)
         if limit is not None:

@@ -12,12 +12,10 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.utils.translation import gettext as _
 from mastodon import Mastodon
-from mastodon.errors import MastodonError
 
 from parvis.connectors.base import Connection
 from parvis.connectors.errors import ConnectorError
 from parvis.core import http
-from parvis.core.http import OutboundError
 
 from . import client, mapping, wire
 
@@ -52,18 +50,9 @@ def normalise_instance_url(value: str) -> str:
     return f"{parts.scheme}://{parts.netloc.lower()}"
 
 
-def _guarded(operation: Any) -> Any:
-    try:
-        return operation()
-    except MastodonError as error:
-        raise client.translate(error) from error
-    except OutboundError as error:
-        raise ConnectorError.from_outbound(error) from error
-
-
 def register_application(instance_url: str, redirect_uri: str, website: str) -> Application:
     """Register Parvis on the instance (done once per instance, then stored)."""
-    client_id, client_secret = _guarded(
+    client_id, client_secret = client.translated(
         lambda: Mastodon.create_app(
             CLIENT_NAME,
             scopes=SCOPES,
@@ -85,7 +74,7 @@ def authorization_url(
         instance_url, client_id=application.client_id, client_secret=application.client_secret
     )
     return str(
-        _guarded(
+        client.translated(
             lambda: api.auth_request_url(
                 redirect_uris=redirect_uri,
                 scopes=SCOPES,
@@ -104,7 +93,7 @@ def exchange_code(
     api = client.make_api(
         instance_url, client_id=application.client_id, client_secret=application.client_secret
     )
-    token = _guarded(
+    token = client.translated(
         lambda: api.log_in(
             code=code,
             redirect_uri=redirect_uri,
@@ -120,8 +109,8 @@ def connect_with_token(
 ) -> Connection:
     """An access token made on the instance (Préférences > Développement), or from OAuth."""
     api = client.make_api(instance_url, access_token=token)
-    account = mapping.validate(wire.Account, _guarded(api.account_verify_credentials))
-    instance_data = _guarded(api.instance_v2)
+    account = mapping.validate(wire.Account, client.translated(api.account_verify_credentials))
+    instance_data = client.translated(api.instance_v2)
     instance = mapping.validate(wire.Instance, instance_data)
     credentials: dict[str, Any] = {
         "access_token": token,
