@@ -10,13 +10,13 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from parvis.analysis.findings import Finding, Severity
-from parvis.connectors.base import Capability, Connector, Draft
+from parvis.connectors.base import Capability, Connector, Draft, MediaLimits
 from parvis.connectors.labels import CAPABILITY_LABELS
 
 
 def check_draft(draft: Draft, connector: Connector) -> list[Finding]:
     """Everything that stops ``draft`` from being published through ``connector`` as it is."""
-    limits = connector.account_limits()
+    limits = connector.account_limits()  # read once: a Mastodon instance's are parsed
     label = connector.label
     findings: list[Finding] = []
     for capability in sorted(draft.required_capabilities() - connector.account_capabilities()):
@@ -49,12 +49,11 @@ def check_draft(draft: Draft, connector: Connector) -> list[Finding]:
         )
     if not draft.text.strip() and not draft.media:
         findings.append(Finding("length.empty", Severity.ERROR, _("La publication est vide.")))
-    findings.extend(_media_findings(draft, connector))
+    findings.extend(_media_findings(draft, limits.media, label))
     return findings
 
 
-def _media_findings(draft: Draft, connector: Connector) -> list[Finding]:
-    media_limits = connector.account_limits().media
+def _media_findings(draft: Draft, media_limits: MediaLimits, label: str) -> list[Finding]:
     findings: list[Finding] = []
     if len(draft.media) > media_limits.max_count:
         findings.append(
@@ -63,7 +62,7 @@ def _media_findings(draft: Draft, connector: Connector) -> list[Finding]:
                 Severity.ERROR,
                 _("%(network)s accepte %(max)d médias par publication, pas %(count)d.")
                 % {
-                    "network": connector.label,
+                    "network": label,
                     "max": media_limits.max_count,
                     "count": len(draft.media),
                 },
@@ -77,7 +76,7 @@ def _media_findings(draft: Draft, connector: Connector) -> list[Finding]:
                     "media.type_refused",
                     Severity.ERROR,
                     _("Média %(n)d : %(network)s n'accepte pas le type %(type)s.")
-                    % {"n": position, "network": connector.label, "type": media.mime_type},
+                    % {"n": position, "network": label, "type": media.mime_type},
                 )
             )
             continue
@@ -91,7 +90,7 @@ def _media_findings(draft: Draft, connector: Connector) -> list[Finding]:
                     % {
                         "n": position,
                         "size": len(media.data) // 1024,
-                        "network": connector.label,
+                        "network": label,
                         "max": limit // 1024,
                     },
                 )
