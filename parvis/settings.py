@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "parvis.connectors",
     "parvis.connectors.feeds",
     "parvis.publishing",
+    "parvis.analysis",
     "parvis.ops",
     "parvis.front",
 ]

@@ -21,6 +21,7 @@ from atproto_client import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from parvis.analysis.text import graphemes
 from parvis.connectors.base import (
     AccountAccess,
     Capability,
@@ -32,7 +33,7 @@ from parvis.connectors.base import (
     Visibility,
 )
 from parvis.connectors.bluesky import embeds, identity, mapping, tid
-from parvis.connectors.bluesky.facets import FacetKind, detect, graphemes, utf8
+from parvis.connectors.bluesky.facets import FacetKind, detect, utf8
 from parvis.connectors.bluesky.session import Session
 from parvis.connectors.bluesky.xrpc import XrpcError
 from parvis.connectors.errors import ConnectorError, InvalidResponseError

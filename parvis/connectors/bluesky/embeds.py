@@ -17,8 +17,8 @@ from atproto_client import models
 from django.utils.translation import gettext as _
 from PIL import Image
 
+from parvis.analysis.text import graphemes
 from parvis.connectors.base import Draft, LinkCard, MediaFile
-from parvis.connectors.bluesky.facets import graphemes
 from parvis.connectors.errors import ConnectorError
 
 MAX_IMAGES = 4

@@ -20,6 +20,7 @@ from urllib.parse import quote
 
 import regex
 
+from parvis.analysis.text import graphemes
 from parvis.connectors.sanitize import sanitise_html
 
 PROFILE_URL = "https://bsky.app/profile/{actor}"
@@ -88,11 +89,6 @@ def byte_offsets(text: str) -> list[int]:
     for character in text:
         offsets.append(offsets[-1] + len(utf8(character)))
     return offsets
-
-
-def graphemes(text: str) -> int:
-    """User-perceived characters, as Bluesky counts the 300 of a post."""
-    return len(regex.findall(r"\X", text))
 
 
 def _trim_url(url: str) -> str:

@@ -39,10 +39,33 @@ def test_an_image_with_its_alt_text_is_published_and_its_address_printed(ville, 
     assert (media.mime_type, media.width, media.height) == ("image/png", 64, 48)
 
 
-def test_an_image_without_alt_text_is_published_with_a_warning(ville, mock, photo):
-    out, err = publish("Sans description", "--account", str(ville.pk), "--image", str(photo))
+def test_an_image_without_alt_text_is_refused(ville, mock, photo):
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="Publication refusée"):
+        call_command(
+            "publish",
+            "Sans description",
+            "--account",
+            str(ville.pk),
+            "--image",
+            str(photo),
+            stderr=err,
+        )
+    assert "ERREUR [a11y.missing_alt]" in err.getvalue()
+    assert not Delivery.objects.exists()
+
+
+def test_an_image_said_decorative_is_published(ville, mock, photo):
+    out, _err = publish(
+        "Bonne journée",
+        "--account",
+        str(ville.pk),
+        "--image",
+        str(photo),
+        "--alt",
+        "image décorative",
+    )
     assert out.startswith("Publié : ")
-    assert "Attention [a11y.missing_alt]" in err
 
 
 def test_a_text_too_long_is_refused_before_anything_is_sent(ville, mock):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from parvis.analysis.text import graphemes
 from parvis.connectors.bluesky.facets import (
     Facet,
     FacetKind,
     byte_offsets,
     detect,
-    graphemes,
     render_html,
     utf8,
 )

@@ -69,7 +69,7 @@ class Command(BaseCommand):
         )
         prepared = do_create_delivery(account, actor=None, draft=draft)
         for finding in prepared.findings:
-            mark = "ERREUR" if finding.severity == Severity.ERROR else "Attention"
+            mark = "ERREUR" if finding.severity == Severity.BLOCKING else "Attention"
             self.stderr.write(f"{mark} [{finding.code}] {finding.message}")
         if prepared.delivery is None:
             raise CommandError("Publication refusée : corrigez les erreurs ci-dessus.")
