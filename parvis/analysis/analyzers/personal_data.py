@@ -75,13 +75,21 @@ _NIR_CUE = regex.compile(
     r"s[ée]cu|s[ée]curit[ée] sociale|\bnir\b|\bss\b|carte vitale|insee", regex.I
 )
 _IBAN_CUE = regex.compile(r"\biban\b|\brib\b|virement|compte", regex.I)
+# What every e-mail needs, and a number needs digits: most messages skip the long patterns.
+_AT_HINT = regex.compile(r"@|[\(\[\{]\s?(?:at|arobase)|\s(?:at|arobase|chez)\s", regex.I)
+_DIGIT = regex.compile(r"\d")
 
 
 def find(text: str, rules: Rules | None = None) -> list[Datum]:
     """Every personal datum in ``text`` but the organisation's own public contacts."""
     found: list[Datum] = []
-    for match in EMAIL.finditer(text):
-        found.append(Datum(DataKind.EMAIL, match.start(), match.end(), certain=True))
+    if _AT_HINT.search(text):
+        for match in EMAIL.finditer(text):
+            found.append(Datum(DataKind.EMAIL, match.start(), match.end(), certain=True))
+    digits = len(_DIGIT.findall(text))
+    if digits < 8:  # a phone number has 8 digits at least, an IBAN or a NIR more
+        found += _addresses(text)
+        return _allowed(_without_overlaps(found), text, rules)
     for match in IBAN.finditer(text):
         valid = _iban_valid(match.group())
         if valid or _IBAN_CUE.search(_around(text, match)):
@@ -95,9 +103,19 @@ def find(text: str, rules: Rules | None = None) -> list[Datum]:
         if match.group().startswith(("+", "00")) and len(regex.sub(r"\D", "", match.group())) < 10:
             continue  # "00123456" is a reference, not an international number
         found.append(Datum(DataKind.PHONE, match.start(), match.end(), certain=True))
-    for match in ADDRESS.finditer(text):
-        found.append(Datum(DataKind.ADDRESS, match.start(), match.end(), certain=False))
-    found = _without_overlaps(found)
+    found += _addresses(text)
+    return _allowed(_without_overlaps(found), text, rules)
+
+
+def _addresses(text: str) -> list[Datum]:
+    return [
+        Datum(DataKind.ADDRESS, match.start(), match.end(), certain=False)
+        for match in ADDRESS.finditer(text)
+    ]
+
+
+def _allowed(found: list[Datum], text: str, rules: Rules | None) -> list[Datum]:
+    """All but the organisation's own public contacts, in the order of the text."""
     if rules and rules.public_contacts:
         public = {_digits_or_lower(contact) for contact in rules.public_contacts}
         found = [d for d in found if _digits_or_lower(text[d.start : d.end]) not in public]
