@@ -60,6 +60,7 @@ class Item:
 
 class Engine:
     def __init__(self, directory: Path = MODELS) -> None:
+        # Sorted: "moderation" runs before "moderation_category", which reads its verdict.
         names = sorted({name for needed in _NEEDS.values() for name in needed})
         self.models = {name: LinearTextModel.load(directory / f"{name}.npz") for name in names}
         self.thresholds: dict[str, float] = json.loads(
@@ -86,6 +87,9 @@ class Engine:
         shared: dict[tuple[object, ...], dict[int, Doc]] = {}
         for name, model in self.models.items():
             indices = [i for i, item in enumerate(items) if name in _NEEDS[item.context.kind]]
+            if name == "moderation_category":  # which category, only for the violations
+                cut = self.thresholds["moderation"]
+                indices = [i for i in indices if out[i]["moderation"]["violation"] >= cut]
             if not indices:
                 continue
             source = annotated if name in _WITH_CUES else read
@@ -117,7 +121,7 @@ class Engine:
             findings += moderation.check(
                 text,
                 predictions["moderation"],
-                predictions["moderation_category"],
+                predictions.get("moderation_category"),
                 self.thresholds["moderation"],
                 context.rules,
             )

@@ -35,9 +35,9 @@ _DATA_KINDS = {
 
 
 def check(
-    text: str, violation: Prediction, category: Prediction, threshold: float, rules: Rules
+    text: str, violation: Prediction, category: Prediction | None, threshold: float, rules: Rules
 ) -> list[Finding]:
-    """``violation`` reads none / violation; ``category`` which category, among violations."""
+    """``violation`` reads none / violation; ``category`` which one (read for violations only)."""
     findings = [
         *_model_findings(violation, category, threshold),
         *personal_data_findings(text, rules),
@@ -46,9 +46,11 @@ def check(
     return [f for f in findings if allowed is None or f.code.split(".", 1)[1] in allowed]
 
 
-def _model_findings(violation: Prediction, category: Prediction, threshold: float) -> list[Finding]:
+def _model_findings(
+    violation: Prediction, category: Prediction | None, threshold: float
+) -> list[Finding]:
     score = violation["violation"]
-    if score < threshold:
+    if score < threshold or category is None:
         return []
     ranked = sorted(category.probabilities, key=category.__getitem__, reverse=True)
     best = category[ranked[0]]
