@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from parvis.analysis import engine
-from parvis.analysis.analyzers.limits import NetworkLimits
+from parvis.analysis.analyzers.limits import NETWORKS, NetworkLimits
 from parvis.analysis.context import DEFAULT_RULES, Context, Kind, Media, MediaKind, Rules
 from parvis.analysis.findings import Finding, Severity
 from parvis.connectors.base import Capability, Connector, Draft, MediaLimits
@@ -31,6 +31,7 @@ def check_draft(draft: Draft, connector: Connector, rules: Rules = DEFAULT_RULES
                 % {"network": label, "what": CAPABILITY_LABELS[Capability(capability)]},
             )
         )
+    defaults = NETWORKS.get(connector.network)
     network = NetworkLimits(
         label=label,
         max_length=limits.max_length,
@@ -38,7 +39,7 @@ def check_draft(draft: Draft, connector: Connector, rules: Rules = DEFAULT_RULES
         rule=str(limits.length_rule),
         max_media=limits.media.max_count,
         max_alt=limits.media.alt_text_max_length or None,
-        counts_warning=connector.network == "mastodon",
+        counts_warning=defaults.counts_warning if defaults else False,
     )
     media = tuple(Media(_media_kind(m.mime_type), m.alt_text) for m in draft.media)
     context = Context(
