@@ -12,7 +12,7 @@ from pathlib import Path
 
 import regex
 
-from parvis.analysis.text import fold
+from parvis.analysis.text import fold, mostly_capitals
 
 LEXICONS = Path(__file__).resolve().parent / "lexicons"
 
@@ -134,7 +134,6 @@ def annotate(text: str) -> str:
     hits = sum(1 for word in _TOKEN.findall(folded) if word in lexicon)
     tokens += ["zzinsult"] * min(hits, 3)
     tokens += [token for token, pattern in _COMPILED.items() if pattern.search(folded)]
-    letters = [c for c in text if c.isalpha()]
-    if len(letters) >= 12 and sum(c.isupper() for c in letters) / len(letters) > 0.6:
+    if mostly_capitals(text, letters=12, share=0.6):
         tokens.append("zzcaps")
     return f"{text} {' '.join(tokens)}" if tokens else text

@@ -58,6 +58,12 @@ def emoji_spans(text: str) -> list[Token]:
     return found
 
 
+def mostly_capitals(text: str, *, letters: int, share: float) -> bool:
+    """At least ``letters`` letters, and more than ``share`` of them capitals: shouting."""
+    found = [c for c in text if c.isalpha()]
+    return len(found) >= letters and sum(c.isupper() for c in found) / len(found) > share
+
+
 def graphemes(text: str) -> int:
     """User-perceived characters: how Bluesky counts the 300 of a post."""
     return len(_GRAPHEME.findall(text))

@@ -7,6 +7,7 @@ import regex
 from parvis.analysis.findings import Finding, Severity
 from parvis.analysis.i18n import gettext as _
 from parvis.analysis.prediction import Prediction
+from parvis.analysis.text import mostly_capitals
 
 _CAPS_WORD = regex.compile(r"\b\p{Lu}{3,}\b")
 
@@ -64,8 +65,4 @@ def check(text: str, tone: Prediction, threshold: float) -> list[Finding]:
 
 
 def _shouting(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    if len(letters) < 20:
-        return False
-    upper = sum(c.isupper() for c in letters)
-    return upper / len(letters) >= 0.7 and len(_CAPS_WORD.findall(text)) >= 3
+    return mostly_capitals(text, letters=20, share=0.7) and len(_CAPS_WORD.findall(text)) >= 3
