@@ -54,11 +54,11 @@ def _model_findings(
         return []
     ranked = sorted(category.probabilities, key=category.__getitem__, reverse=True)
     best = category[ranked[0]]
+    words, span = violation.evidence("violation")
     findings = []
     for label in ranked:
         if category[label] < best / 2:
             break
-        words, span = violation.evidence("violation")
         findings.append(
             Finding(
                 f"moderation.{label}",
