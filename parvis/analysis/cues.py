@@ -112,15 +112,18 @@ _COMPILED = {
 }
 
 
+def lexicon_entries() -> list[str]:
+    """The lines of the two insult lists shipped in ``lexicons/`` (MIT, CC BY 4.0)."""
+    entries: list[str] = []
+    for name in ("french-badwords.txt", "ldnoobw-fr.txt"):
+        entries.extend((LEXICONS / name).read_text(encoding="utf-8").splitlines())
+    return entries
+
+
 @functools.cache
 def insults() -> frozenset[str]:
-    words: set[str] = set()
-    for name in ("french-badwords.txt", "ldnoobw-fr.txt"):
-        for line in (LEXICONS / name).read_text(encoding="utf-8").splitlines():
-            word = fold(line.strip())
-            if word and word not in _ORDINARY and len(word) >= 3:
-                words.add(word)
-    return frozenset(words)
+    words = {fold(line.strip()) for line in lexicon_entries()}
+    return frozenset(w for w in words if w and w not in _ORDINARY and len(w) >= 3)
 
 
 _TOKEN = regex.compile(r"[\w*@$!]+")

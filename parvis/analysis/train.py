@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from parvis.analysis.cues import lexicon_entries
 from parvis.analysis.linear import (
     FeatureConfig,
     LinearTextModel,
@@ -110,15 +111,6 @@ def load_deft(root: Path | None = None) -> Split:
     return part("train") + part("val"), part("test")
 
 
-def load_lexicon(root: Path | None = None) -> list[str]:
-    """The two insult lists of the datasets folder (MIT and CC BY 4.0), unfolded."""
-    base = (root or datasets_dir()) / "lexicons"
-    entries: list[str] = []
-    for rel in ("french_badwords_list/list.txt", "ldnoobw_fr/fr.txt"):
-        entries.extend((base / rel).read_text(encoding="utf-8").splitlines())
-    return entries
-
-
 # ------------------------------------------------------------------ shipped settings
 
 
@@ -204,7 +196,7 @@ def out_of_fold_proba(
     extra: Sequence[Example] = (),
 ) -> np.ndarray:
     """Probabilities of every dev row from a model that did not see its fold."""
-    lexicon = fold_lexicon(load_lexicon()) if recipe.config.features.lexicon else []
+    lexicon = fold_lexicon(lexicon_entries()) if recipe.config.features.lexicon else []
     docs = analyse(texts, recipe.config.features, lexicon)
     extra_docs = analyse([t for t, _ in extra], recipe.config.features, lexicon)
     extra_labels = [y for _, y in extra]
@@ -290,7 +282,7 @@ def train_recipe(recipe: Recipe, out_dir: Path = MODELS_DIR) -> tuple[LinearText
     pred, threshold = cv_predictions(recipe, dev)
     cv = report(labels, pred, recipe.classes)
     extra = recipe.extra() if recipe.extra else []
-    lexicon = fold_lexicon(load_lexicon()) if recipe.config.features.lexicon else []
+    lexicon = fold_lexicon(lexicon_entries()) if recipe.config.features.lexicon else []
     rows = list(dev) + list(extra)
     docs = analyse([t for t, _ in rows], recipe.config.features, lexicon)
     model = fit(
