@@ -15,7 +15,6 @@ Texts: Parvis's own sets (parvis/analysis/data), messages and drafts as people w
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import subprocess
@@ -42,9 +41,7 @@ STARTUP = (
 
 
 def texts(name: str) -> list[str]:
-    return [
-        json.loads(line)["text"] for line in (owndata.DATA / f"{name}.jsonl").open(encoding="utf-8")
-    ]
+    return [record["text"] for record in owndata.read(name)]
 
 
 def throughput(work: object, batch: list[object], seconds: float) -> float:

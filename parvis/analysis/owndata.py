@@ -22,13 +22,15 @@ def is_heldout(identifier: str) -> bool:
     return zlib.crc32(identifier.encode("utf-8")) % 10 < 3
 
 
+def read(name: str) -> list[dict[str, Any]]:
+    """Every record of ``data/<name>.jsonl``."""
+    lines = (DATA / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
 def load(name: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(dev, held-out) records of one set."""
-    records = [
-        json.loads(line)
-        for line in (DATA / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    ]
+    """(dev, held-out) records of one evaluation set."""
+    records = read(name)
     dev = [r for r in records if not is_heldout(r["id"])]
     heldout = [r for r in records if is_heldout(r["id"])]
     return dev, heldout

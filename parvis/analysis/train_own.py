@@ -28,13 +28,6 @@ CONFIG = TrainConfig(features=FeatureConfig(word_ngrams=(1, 2), char_ngrams=(2, 
 TUNED_FALSE_POSITIVES = 0.06
 
 
-def _training(name: str) -> list[dict[str, Any]]:
-    path = owndata.DATA / f"{name}.jsonl"
-    return [
-        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
-    ]
-
-
 def _out_of_fold(
     texts: Sequence[str],
     labels: Sequence[str],
@@ -88,7 +81,7 @@ def read(text: str, names: Sequence[str] = ()) -> str:
 
 def tone() -> tuple[LinearTextModel, float]:
     dev, _heldout = owndata.load("drafts")
-    extra = _training("drafts_train")
+    extra = owndata.read("drafts_train")
     texts, labels = [read(r["text"]) for r in dev], [r["label"] for r in dev]
     extra_texts, extra_labels = [read(r["text"]) for r in extra], [r["label"] for r in extra]
     proba = _out_of_fold(texts, labels, "aggressive", (extra_texts, extra_labels))
@@ -110,7 +103,7 @@ def laudatory() -> tuple[LinearTextModel, float]:
 
 def moderation() -> tuple[LinearTextModel, LinearTextModel, float]:
     dev, _heldout = owndata.load("incoming")
-    extra = _training("incoming_train_a") + _training("incoming_train_b")
+    extra = owndata.read("incoming_train_a") + owndata.read("incoming_train_b")
 
     def label(r: dict[str, Any]) -> str:
         return "none" if owndata.moderation_label(r) == "none" else "violation"
@@ -137,7 +130,7 @@ def moderation() -> tuple[LinearTextModel, LinearTextModel, float]:
 
 def intent() -> LinearTextModel:
     dev, _heldout = owndata.load("incoming")
-    records = dev + _training("incoming_train_a") + _training("incoming_train_b")
+    records = dev + owndata.read("incoming_train_a") + owndata.read("incoming_train_b")
     config = TrainConfig(features=CONFIG.features, C=3.0)
     return train(
         [read(r["text"]) for r in records], [r["intent"] for r in records], config, name="intent"
