@@ -106,8 +106,10 @@ _PATTERNS: dict[str, list[str]] = {
         r"|antillais\w*|rabbins?|voilee?s?|mosquees?|synagogues?|ces\s+gens[- ]la|plus\s+en\s+france|rentrez\s+chez\s+vous|typique\s+de\s+ces)\b",
     ],
 }
+# The patterns are matched against folded text, already in lower case: no re.I, which
+# would make every search about twice as slow.
 _COMPILED = {
-    token: re.compile("|".join(f"(?:{p})" for p in patterns), re.I | re.M)
+    token: re.compile("|".join(f"(?:{p})" for p in patterns), re.M)
     for token, patterns in _PATTERNS.items()
 }
 

@@ -34,7 +34,7 @@ from parvis.analysis.analyzers import (
 from parvis.analysis.context import Context, Kind, Rules
 from parvis.analysis.findings import Finding, Severity
 from parvis.analysis.i18n import gettext as _
-from parvis.analysis.linear import Doc, LinearTextModel
+from parvis.analysis.linear import Doc, IntArray, LinearTextModel
 from parvis.analysis.linear import analyse as featurise
 from parvis.analysis.prediction import Prediction
 
@@ -48,8 +48,6 @@ _NEEDS = {
     Kind.REPOST: ("tone", "laudatory"),
     Kind.INCOMING: ("moderation", "moderation_category", "sentiment", "intent"),
 }
-# Models trained on our own sets read the cue tokens; the public ones read the text alone.
-_WITH_CUES = frozenset({"tone", "laudatory", "moderation", "moderation_category", "intent"})
 
 
 @dataclass(frozen=True)
@@ -85,6 +83,7 @@ class Engine:
         read = [as_read(item.text, item.context.rules) for item in items]
         annotated = [cues.annotate(text) for text in read]
         shared: dict[tuple[object, ...], dict[int, Doc]] = {}
+        found: dict[tuple[object, ...], tuple[IntArray, IntArray]] = {}
         for name, model in self.models.items():
             indices = [i for i, item in enumerate(items) if name in _NEEDS[item.context.kind]]
             if name == "moderation_category":  # which category, only for the violations
@@ -92,9 +91,9 @@ class Engine:
                 indices = [i for i in indices if out[i]["moderation"]["violation"] >= cut]
             if not indices:
                 continue
-            source = annotated if name in _WITH_CUES else read
-            key = (name in _WITH_CUES, model.features, tuple(model.lexicon))
-            cache = shared.setdefault(key, {})
+            cued = bool(model.meta.get("cues"))  # trained on the text with its cue tokens
+            source = annotated if cued else read
+            cache = shared.setdefault((cued, model.features, tuple(model.lexicon)), {})
             missing = [i for i in indices if i not in cache]
             for i, doc in zip(
                 missing,
@@ -102,13 +101,17 @@ class Engine:
                 strict=True,
             ):
                 cache[i] = doc
-            probabilities = model.predict_proba_docs([cache[i] for i in indices])
+            reading = (cued, model.signature, tuple(indices))
+            if reading not in found:  # intent and moderation read the same features
+                found[reading] = model.occurrences([cache[i] for i in indices])
+            probabilities, occurrences = model.read_occurrences(*found[reading], len(indices))
             for row, i in enumerate(indices):
                 out[i][name] = Prediction(
                     model,
                     source[i],
                     items[i].text,
                     dict(zip(model.classes, (float(p) for p in probabilities[row]), strict=True)),
+                    occurrences[row],
                 )
         return out
 
@@ -131,7 +134,9 @@ class Engine:
             return findings
         if context.kind == Kind.REPOST:
             findings += repost.check(predictions["laudatory"], self.thresholds["laudatory"])
-        findings += tone.check(text, predictions["tone"], self.thresholds["tone"])
+        findings += tone.check(
+            text, predictions["tone"], self.thresholds["tone"], self.thresholds["tone_blocking"]
+        )
         findings += editorial.check(text, context.rules)
         if context.kind == Kind.DRAFT:
             findings += accessibility.check(text, context)

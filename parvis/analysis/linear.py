@@ -22,6 +22,7 @@ Features of one text (see :mod:`parvis.analysis.textnorm` for the folding):
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections import Counter
@@ -43,6 +44,7 @@ LEXICON_TOKEN2 = "<lex2>"
 FloatArray = npt.NDArray[np.float64]
 Doc = tuple[set[str], str]
 IntArray = npt.NDArray[np.intp]
+Occurrences = tuple[IntArray, FloatArray]  # a text's feature ids and the weight of each
 
 
 @dataclass(frozen=True)
@@ -274,6 +276,11 @@ class LinearTextModel:
         self._table = _HashTable(hash_grams(self.vocabulary[self.n_word :]))
         # Score of feature j for row k is x_j * coef[k, j], with x_j = w_b * tf * idf_j / norm_b.
         self._idf2 = (self.idf.astype(np.float64)) ** 2
+        # Models with the same signature read a text into the same occurrences.
+        reading = hashlib.sha256(repr((features, self.n_word, self.lexicon)).encode())
+        reading.update("\0".join(self.vocabulary).encode())
+        reading.update(self.idf.tobytes())
+        self.signature = reading.hexdigest()
         self._weighted = (self.coef.astype(np.float64) * self.idf.astype(np.float64)).T.copy()
 
     # ---------------------------------------------------------------- persistence
@@ -346,10 +353,9 @@ class LinearTextModel:
         found = np.flatnonzero(char_ids >= 0)
         sizes = np.fromiter(map(len, texts), dtype=np.intp, count=n) + 1
         char_doc = np.repeat(np.arange(n, dtype=np.intp), sizes)[starts[found]]
-        return (
-            np.concatenate([word_doc[keep], char_doc]),
-            np.concatenate([word_ids[keep], char_ids[found] + self.n_word]),
-        )
+        doc = np.concatenate([word_doc[keep], char_doc])
+        order = np.argsort(doc, kind="stable")  # by text: _scores sums contiguous rows
+        return doc[order], np.concatenate([word_ids[keep], char_ids[found] + self.n_word])[order]
 
     def _values(self, doc: IntArray, ids: IntArray, n: int) -> FloatArray:
         """Multiplier of idf for each occurrence: block weight / block norm of its text.
@@ -374,12 +380,20 @@ class LinearTextModel:
         """Raw linear scores, (n, rows): one column for a binary model, else one per class."""
         return self._scores(*self._ids(texts), len(texts))
 
-    def _scores(self, doc: IntArray, ids: IntArray, n: int) -> FloatArray:
-        values = self._values(doc, ids, n)
-        contrib = self._weighted[ids] * values[:, None]
-        scores = np.empty((n, self._weighted.shape[1]), dtype=np.float64)
-        for k in range(scores.shape[1]):
-            scores[:, k] = np.bincount(doc, weights=contrib[:, k], minlength=n)
+    def _scores(
+        self, doc: IntArray, ids: IntArray, n: int, values: FloatArray | None = None
+    ) -> FloatArray:
+        """Linear scores of ``n`` texts; ``doc`` (the text of each occurrence) is sorted."""
+        if values is None:
+            values = self._values(doc, ids, n)
+        contrib = np.take(self._weighted, ids, axis=0)  # twice as fast as indexing
+        contrib *= values[:, None]
+        scores = np.zeros((n, self._weighted.shape[1]), dtype=np.float64)
+        counts = np.bincount(doc, minlength=n)
+        present = counts > 0
+        starts = np.cumsum(counts) - counts
+        if contrib.size:
+            scores[present] = np.add.reduceat(contrib, starts[present], axis=0)
         scores += self.intercept
         return scores
 
@@ -390,7 +404,26 @@ class LinearTextModel:
 
     def predict_proba_docs(self, docs: Sequence[Doc]) -> FloatArray:
         """:meth:`predict_proba` of texts already analysed by :func:`analyse`."""
-        return self._proba(self._scores(*self._doc_ids(docs), len(docs)))
+        return self.read_docs(docs)[0]
+
+    def read_docs(self, docs: Sequence[Doc]) -> tuple[FloatArray, list[Occurrences]]:
+        """:meth:`predict_proba_docs`, and the features each text holds, for
+        :meth:`top_features` to explain it without reading it again."""
+        return self.read_occurrences(*self.occurrences(docs), len(docs))
+
+    def occurrences(self, docs: Sequence[Doc]) -> tuple[IntArray, IntArray]:
+        """(text index, feature id) of every feature occurrence in ``docs``, by text."""
+        return self._doc_ids(docs)
+
+    def read_occurrences(
+        self, doc: IntArray, ids: IntArray, n: int
+    ) -> tuple[FloatArray, list[Occurrences]]:
+        """:meth:`read_docs` of ``n`` texts from their :meth:`occurrences`, which a model
+        of the same :attr:`signature` may have found."""
+        values = self._values(doc, ids, n)
+        bounds = np.cumsum(np.bincount(doc, minlength=n))[:-1]
+        features = list(zip(np.split(ids, bounds), np.split(values, bounds), strict=True))
+        return self._proba(self._scores(doc, ids, n, values)), features
 
     def _proba(self, scores: FloatArray) -> FloatArray:
         if len(self.classes) == 2:
@@ -410,27 +443,43 @@ class LinearTextModel:
             ]
         return [self.classes[i] for i in proba.argmax(axis=1).tolist()]
 
-    def top_features(self, text: str, label: str, k: int = 5) -> list[tuple[str, float]]:
+    def top_features(
+        self,
+        text: str,
+        label: str,
+        k: int = 5,
+        occurrences: Occurrences | None = None,
+        *,
+        words_only: bool = False,
+    ) -> list[tuple[str, float]]:
         """The n-grams of ``text`` that pushed it most towards ``label``, with their share.
 
         The strings are folded forms (lower case, no accents) as the model saw them; a
         character n-gram is shown without its padding spaces, and the lexicon pseudo-word is
-        replaced by the lexicon entries that matched.
+        replaced by the lexicon entries that matched. ``occurrences``, when given, are the
+        features of ``text`` that :meth:`read_docs` found, with their weights.
+        ``words_only`` leaves out the character n-grams: what remains reads as words.
         """
         if label not in self.classes:
             raise ValueError(f"{label!r} is not one of {self.classes}")
         text = _as_texts([text])[0]
-        doc, occurrences = self._ids([text])
-        ids, where = np.unique(occurrences, return_inverse=True)
-        weights = self._values(doc, occurrences, 1)
-        x = np.bincount(where, weights=weights, minlength=len(ids)).astype(np.float64)
+        if occurrences is None:
+            found = self._ids([text])[1]
+            occurrences = (found, self._values(np.zeros(len(found), dtype=np.intp), found, 1))
+        features, weights = occurrences
+        if words_only:  # a text holds each word gram once: no sum over repeats
+            is_word = features < self.n_word
+            ids, x = features[is_word], weights[is_word]
+        else:
+            ids, where = np.unique(features, return_inverse=True)
+            x = np.bincount(where, weights=weights, minlength=len(ids)).astype(np.float64)
         x *= self.idf[ids].astype(np.float64)
-        coef = self.coef.astype(np.float64)
+        coef = self.coef[:, ids].astype(np.float64)
         label_index = self.classes.index(label)
         if len(self.classes) == 2:
-            direction = coef[0, ids] if label_index == 1 else -coef[0, ids]
+            direction = coef[0] if label_index == 1 else -coef[0]
         else:
-            direction = coef[label_index, ids] - coef[:, ids].mean(axis=0)
+            direction = coef[label_index] - coef.mean(axis=0)
         contrib = x * direction
         order = np.argsort(-contrib, kind="stable")
         out: list[tuple[str, float]] = []

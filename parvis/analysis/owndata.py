@@ -28,6 +28,18 @@ def read(name: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in lines if line.strip()]
 
 
+# Training-only sets (never evaluated), by the evaluation set whose task they extend.
+TRAINING = {
+    "drafts": ("drafts_train", "drafts_train_b", "drafts_train_c", "drafts_train_d"),
+    "incoming": ("incoming_train_a", "incoming_train_b", "incoming_train_c"),
+}
+
+
+def training(name: str) -> list[dict[str, Any]]:
+    """Every training-only record for the task of the evaluation set ``name``."""
+    return [record for part in TRAINING[name] for record in read(part)]
+
+
 def load(name: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(dev, held-out) records of one evaluation set."""
     records = read(name)

@@ -50,28 +50,29 @@ def _rate(hits: Sequence[bool]) -> float:
 
 def _tone(engine: Engine, records: list[dict[str, Any]]) -> list[Figure]:
     findings = _flags(engine, records, lambda r: Context(kind=Kind.DRAFT))
-    flagged = [any(f.code == "tone.aggressive" for f in fs) for fs in findings]
-    aggressive = [
-        flag for flag, r in zip(flagged, records, strict=True) if r["label"] == "aggressive"
-    ]
-    impertinent = [
-        flag for flag, r in zip(flagged, records, strict=True) if r["label"] == "impertinent"
-    ]
-    neutral = [flag for flag, r in zip(flagged, records, strict=True) if r["label"] == "neutral"]
+    tone = [[f for f in fs if f.code == "tone.aggressive"] for fs in findings]
+
+    def hits(labels: tuple[str, ...], *, blocked: bool = False) -> list[bool]:
+        return [
+            any(f.blocking for f in found) if blocked else bool(found)
+            for found, r in zip(tone, records, strict=True)
+            if r["label"] in labels
+        ]
+
+    def figure(measure: str, found: list[bool], target: float, higher: bool) -> Figure:
+        return Figure("tone", measure, _rate(found), target, higher, len(found))
+
     return [
-        Figure(
-            "tone", "recall of aggressive drafts", _rate(aggressive), 0.90, count=len(aggressive)
-        ),
-        Figure(
-            "tone",
-            "impertinent drafts flagged aggressive",
-            _rate(impertinent),
-            0.10,
+        figure("recall of aggressive drafts", hits(("aggressive",)), 0.90, True),
+        figure("impertinent drafts flagged aggressive", hits(("impertinent",)), 0.10, False),
+        figure("neutral drafts flagged aggressive", hits(("neutral",)), 0.10, False),
+        # Parvis's own goals: most aggressive drafts blocked, almost no other one.
+        figure("aggressive drafts blocked", hits(("aggressive",), blocked=True), 0.80, True),
+        figure(
+            "impertinent or neutral drafts blocked",
+            hits(("impertinent", "neutral"), blocked=True),
+            0.05,
             False,
-            len(impertinent),
-        ),
-        Figure(
-            "tone", "neutral drafts flagged aggressive", _rate(neutral), 0.10, False, len(neutral)
         ),
     ]
 

@@ -60,8 +60,10 @@ def emoji_spans(text: str) -> list[Token]:
 
 def mostly_capitals(text: str, *, letters: int, share: float) -> bool:
     """At least ``letters`` letters, and more than ``share`` of them capitals: shouting."""
-    found = [c for c in text if c.isalpha()]
-    return len(found) >= letters and sum(c.isupper() for c in found) / len(found) > share
+    if len(text) < letters:
+        return False
+    found = sum(map(str.isalpha, text))
+    return found >= letters and sum(map(str.isupper, text)) / found > share
 
 
 def graphemes(text: str) -> int:

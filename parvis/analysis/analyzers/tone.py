@@ -12,8 +12,10 @@ from parvis.analysis.text import mostly_capitals
 _CAPS_WORD = regex.compile(r"\b\p{Lu}{3,}\b")
 
 
-def check(text: str, tone: Prediction, threshold: float) -> list[Finding]:
-    """``tone`` reads aggressive / impertinent / neutral; ``threshold`` is tuned on our drafts."""
+def check(text: str, tone: Prediction, threshold: float, blocking: float) -> list[Finding]:
+    """``tone`` reads aggressive / impertinent / neutral. From ``threshold`` (tuned on our
+    drafts for recall) the draft is flagged; from ``blocking`` (tuned so that almost no
+    impertinent or neutral draft reaches it) it cannot leave as it is."""
     aggressive = tone["aggressive"]
     if aggressive >= threshold:
         words, span = tone.evidence("aggressive")
@@ -23,16 +25,23 @@ def check(text: str, tone: Prediction, threshold: float) -> list[Finding]:
             if words
             else ""
         )
+        sure = aggressive >= blocking
+        what = (
+            _(
+                "Ton agressif (%(score)d %%) : insulte, mépris, moquerie des usagers ou "
+                "menace. Un compte public peut être impertinent, jamais agressif."
+            )
+            if sure
+            else _(
+                "Ton peut-être agressif (%(score)d %%) : relisez-le comme la personne visée le "
+                "lirait. Un compte public peut être impertinent, jamais agressif."
+            )
+        )
         return [
             Finding(
                 "tone.aggressive",
-                Severity.BLOCKING,
-                _(
-                    "Ton agressif (%(score)d %%) : insulte, mépris, moquerie des usagers ou "
-                    "menace. Un compte public peut être impertinent, jamais agressif."
-                )
-                % {"score": round(aggressive * 100)}
-                + because,
+                Severity.BLOCKING if sure else Severity.WARNING,
+                what % {"score": round(aggressive * 100)} + because,
                 start=span[0] if span else None,
                 end=span[1] if span else None,
                 score=aggressive,

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from parvis.analysis import engine
+from parvis.analysis.analyzers import tone
 from parvis.analysis.context import Context, Kind, Media, Rules
 from parvis.analysis.findings import Severity
+from parvis.analysis.prediction import Prediction
 
 INCOMING = Context(kind=Kind.INCOMING)
 
@@ -104,3 +106,39 @@ def test_the_findings_speak_english_when_asked(settings) -> None:
     with translation.override("en"):
         findings = engine.analyse("  ", Context(kind=Kind.DRAFT))
     assert findings[0].message == "The post is empty."
+
+
+class _Silent:
+    """A tone model that explains nothing: the severity alone is under test."""
+
+    name = "tone"
+    classes: tuple[str, ...] = ("aggressive", "impertinent", "neutral")
+
+    def top_features(
+        self,
+        text: str,
+        label: str,
+        k: int = 5,
+        occurrences: object = None,
+        *,
+        words_only: bool = False,
+    ) -> list[tuple[str, float]]:
+        return []
+
+
+@pytest.mark.parametrize(
+    ("score", "severity"),
+    [(0.30, None), (0.45, Severity.WARNING), (0.60, Severity.BLOCKING), (0.90, Severity.BLOCKING)],
+)
+def test_a_draft_is_blocked_only_when_the_tone_model_is_sure(
+    score: float, severity: Severity | None
+) -> None:
+    reading = Prediction(
+        _Silent(), "texte", "texte", {"aggressive": score, "impertinent": 0.05, "neutral": 0.05}
+    )
+    found = tone.check("texte", reading, threshold=0.4, blocking=0.6)
+    assert [f.severity for f in found if f.code == "tone.aggressive"] == (
+        [severity] if severity else []
+    )
+    if severity == Severity.WARNING:
+        assert "peut-être agressif" in found[0].message

@@ -135,7 +135,7 @@ def test_committed_model_meets_its_held_out_figure(name: str) -> None:
     if not training.datasets_dir().is_dir():
         pytest.skip("public datasets folder not present")
     model = LinearTextModel.load(path)
-    _, heldout = training.RECIPES[name].load()
+    _, heldout = training.RECIPES[name].split()
     figures = training.evaluate_model(model, heldout)
     assert figures["macro_f1"] >= FLOORS[name]
     assert path.stat().st_size < 5_000_000

@@ -13,12 +13,14 @@ from parvis.analysis.engine import engine
 
 # (task, measure) → the reported figure, rounded down (up for rates that must stay low).
 REPORTED = {
-    ("tone", "recall of aggressive drafts"): 0.85,
-    ("tone", "impertinent drafts flagged aggressive"): 0.09,
+    ("tone", "recall of aggressive drafts"): 0.94,
+    ("tone", "impertinent drafts flagged aggressive"): 0.06,
     ("tone", "neutral drafts flagged aggressive"): 0.01,
+    ("tone", "aggressive drafts blocked"): 0.94,
+    ("tone", "impertinent or neutral drafts blocked"): 0.04,
     ("laudatory", "F1 of laudatory reposts"): 0.92,
-    ("moderation", "recall of charter violations"): 0.89,
-    ("moderation", "legitimate criticism flagged"): 0.05,
+    ("moderation", "recall of charter violations"): 0.92,
+    ("moderation", "legitimate criticism flagged"): 0.03,
     ("intent", "accuracy"): 0.86,
     ("personal data", "recall of personal data"): 0.98,
 }
