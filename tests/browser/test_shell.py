@@ -6,57 +6,17 @@ both themes go to $PARVIS_SCREENSHOT_DIR when set, else to pytest's temporary di
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Locator, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from conftest import PASSWORD, make_user
+from conftest import make_user
 from parvis.organisations.models import Membership, Organisation, OrganisationKind, Role
+from tests.browser.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-
-
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        # A missing browser is a missing install step, not a test to skip.
-        pytest.fail("chromium is not installed: apt-get install chromium (make test does it)")
-    # Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from
-    # a thread with a running loop unless told that it is safe.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-@pytest.fixture
-def screenshots(tmp_path: Path) -> Path:
-    folder = Path(os.environ.get("PARVIS_SCREENSHOT_DIR", tmp_path))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 @pytest.fixture
@@ -85,13 +45,6 @@ def focused_text(page: Page) -> str:
 def leave_skip_links(page: Page) -> None:
     """Skip links fold away when they lose focus: let the layout settle before a click."""
     page.evaluate("document.activeElement.blur()")
-
-
-def log_in(page: Page, base_url: str, email: str) -> None:
-    page.goto(f"{base_url}/")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main button[type=submit]").click()
 
 
 def check_the_commune(page: Page, screenshots: Path) -> None:
