@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "parvis.connectors.feeds",
     "parvis.publishing",
     "parvis.analysis",
+    "parvis.strategy",
     "parvis.ops",
     "parvis.front",
 ]

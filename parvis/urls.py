@@ -11,6 +11,8 @@ urlpatterns = [
     path("o/<slug:org>/parametres/sources/", include("parvis.connectors.feeds.urls")),
     path("o/<slug:org>/parametres/", include("parvis.organisations.urls")),
     path("o/<slug:org>/journal/", include("parvis.audit.urls")),
+    path("o/<slug:org>/strategie/", include("parvis.strategy.urls")),
+    path("chartes/", include("parvis.strategy.public_urls")),
     path("", include("parvis.ops.urls")),
     path("", include("parvis.front.urls")),
 ]

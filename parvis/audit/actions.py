@@ -29,6 +29,7 @@ ACTION_LABELS = {
     "moderation.deleted": _("Message supprimé (modération)"),
     "moderation.reported": _("Message signalé (modération)"),
     "settings.changed": _("Paramètres modifiés"),
+    "charter.version_created": _("Nouvelle version d'une charte"),
 }
 
 

@@ -26,16 +26,7 @@ class Section:
 
 SECTIONS: tuple[Section, ...] = (
     Section("dashboard", _("Tableau de bord"), "front:dashboard"),
-    Section(
-        "strategy",
-        _("Stratégie"),
-        "front:strategy",
-        _(
-            "Le questionnaire de stratégie, les objectifs mesurables, la ligne éditoriale "
-            "et les chartes, enregistrés comme des données que le reste de l'outil utilise."
-        ),
-        available=False,
-    ),
+    Section("strategy", _("Stratégie"), "strategy:index"),
     Section(
         "publishing",
         _("Publication"),

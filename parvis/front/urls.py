@@ -10,7 +10,6 @@ urlpatterns = [
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("o/<slug:org>/", views.dashboard, name="dashboard"),
     # Placeholders until each domain is built; the issue that builds one replaces its line.
-    path("o/<slug:org>/strategie/", views.placeholder, {"section": "strategy"}, name="strategy"),
     path(
         "o/<slug:org>/publication/", views.placeholder, {"section": "publishing"}, name="publishing"
     ),

@@ -15,7 +15,10 @@ from parvis.organisations.models import (
     ResourcePerson,
     Role,
 )
+from parvis.strategy import charters
+from parvis.strategy.models import CharterKind
 
+_DEMO_NOTE = "Charte de démonstration, d'après le modèle de Parvis."
 # Shown by `make run`; demo accounts exist only where `parvis demo` was run.
 DEMO_PASSWORD = "demo-parvis-2026"  # noqa: S105
 
@@ -152,4 +155,9 @@ def load_demo() -> list[Organisation]:
             name=name,
             defaults={"kind": ChannelKind.EMAIL, "target": address},
         )
+    for organisation in organisations.values():
+        for kind in CharterKind.values:
+            if charters.current(organisation, kind) is None:
+                text = charters.model_charter(kind, organisation)
+                charters.write(organisation, kind, text, actor=None, note=_DEMO_NOTE)
     return list(organisations.values())

@@ -17,6 +17,7 @@ from parvis.organisations.models import (
     Role,
     Theme,
 )
+from parvis.strategy.models import CharterVersion
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,14 @@ pytestmark = pytest.mark.django_db
 def counts() -> dict[str, int]:
     return {
         model.__name__: model.objects.count()
-        for model in (Organisation, User, Membership, ResourcePerson, NotificationChannel)
+        for model in (
+            Organisation,
+            User,
+            Membership,
+            ResourcePerson,
+            NotificationChannel,
+            CharterVersion,
+        )
     }
 
 
@@ -103,3 +111,10 @@ def test_the_demo_is_refused_in_production_unless_asked_for(settings):
     assert not Organisation.objects.exists()
     call_command("demo", "--production")
     assert Organisation.objects.filter(is_demo=True).count() == 2
+
+
+def test_the_demo_charter_of_moderation_is_public(client):
+    ville, _ = load_demo()
+    response = client.get(reverse("charters:charter", kwargs={"org": ville.slug}))
+    assert response.status_code == 200
+    assert "Insultes et attaques personnelles" in response.content.decode()

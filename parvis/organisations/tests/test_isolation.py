@@ -46,6 +46,11 @@ PUBLISH_PAGES = {
     "feeds:source_edit",
     "feeds:source_delete",
     "feeds:source_fetch",
+    "strategy:start",
+    "strategy:edit",
+    "strategy:article_add",
+    "strategy:article_edit",
+    "strategy:article_delete",
 }
 
 
@@ -65,7 +70,7 @@ ORGANISATION_PAGES = sorted(dict(_walk(get_resolver().url_patterns, None, {})).i
 
 def test_the_resolver_lists_the_pages_we_know():
     names = {name for name, _ in ORGANISATION_PAGES}
-    assert {"front:dashboard", "front:strategy", "organisations:members"} <= names
+    assert {"front:dashboard", "strategy:index", "organisations:members"} <= names
     assert names >= MANAGE_PAGES | PUBLISH_PAGES
 
 

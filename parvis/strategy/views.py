@@ -1,0 +1,218 @@
+"""The strategy section (``o/<org>/strategie/``) and the public charter page (``chartes/``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from parvis.organisations.access import OrgRequest, org_view
+from parvis.organisations.models import Organisation, Permission
+from parvis.strategy import charters
+from parvis.strategy.charters import ArticleText, CharterText
+from parvis.strategy.forms import ArticleForm, CharterForm, DeleteArticleForm
+from parvis.strategy.models import CharterKind, CharterVersion
+
+
+def _kind(kind: str) -> str:
+    if kind not in CharterKind.values:
+        raise Http404
+    return kind
+
+
+def _current_or_404(request: OrgRequest, kind: str) -> CharterVersion:
+    version = charters.current(request.organisation, kind)
+    if version is None:
+        raise Http404
+    return version
+
+
+def _posted(request: HttpRequest) -> QueryDict | None:
+    """The submitted data; an empty form (every field optional) is still submitted."""
+    return request.POST if request.method == "POST" else None
+
+
+def _back(request: OrgRequest, kind: str) -> HttpResponse:
+    return redirect("strategy:charter", org=request.organisation.slug, kind=kind)
+
+
+@org_view()
+def index(request: OrgRequest) -> HttpResponse:
+    found = {kind: charters.current(request.organisation, kind) for kind in CharterKind.values}
+    return render(
+        request,
+        "strategy/index.html",
+        {
+            "charters": [(CharterKind(kind), version) for kind, version in found.items()],
+            "can_edit": request.membership.allows(Permission.PUBLISH),
+        },
+    )
+
+
+@org_view()
+def charter(request: OrgRequest, kind: str, number: int | None = None) -> HttpResponse:
+    """The version in force (or version ``number``), and the history of the versions."""
+    kind = _kind(kind)
+    versions = CharterVersion.objects.filter(organisation=request.organisation, kind=kind)
+    version = (
+        get_object_or_404(versions, number=number)
+        if number is not None
+        else versions.order_by("-number").first()
+    )
+    latest = versions.order_by("-number").first()
+    return render(
+        request,
+        "strategy/charter.html",
+        {
+            "kind": CharterKind(kind),
+            "version": version,
+            "articles": version.articles.all() if version else [],
+            "is_current": version is not None and version == latest,
+            "versions": versions.select_related("author").order_by("-number"),
+            "can_edit": request.membership.allows(Permission.PUBLISH),
+        },
+    )
+
+
+@org_view(Permission.PUBLISH)
+def start(request: OrgRequest, kind: str) -> HttpResponse:
+    """Write version 1 from the model charter (POST only; refused when one exists)."""
+    kind = _kind(kind)
+    if request.method == "POST" and charters.current(request.organisation, kind) is None:
+        charters.write(
+            request.organisation,
+            kind,
+            charters.model_charter(kind, request.organisation),
+            actor=request.user,
+            note=_("Première version, d'après le modèle de Parvis."),
+        )
+        messages.success(request, _("La charte est créée d'après le modèle : adaptez-la."))
+    return _back(request, kind)
+
+
+@org_view(Permission.PUBLISH)
+def edit(request: OrgRequest, kind: str) -> HttpResponse:
+    kind = _kind(kind)
+    version = _current_or_404(request, kind)
+    initial = {"title": version.title, "introduction": version.introduction}
+    form = CharterForm(_posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        title, introduction = form.cleaned_data["title"], form.cleaned_data["introduction"]
+        note = form.cleaned_data["change_note"] or _("Préambule modifié.")
+        return _save(
+            request, kind, lambda text: CharterText(title, introduction, text.articles), note
+        )
+    return _form_page(request, kind, form, _("Modifier le titre et le préambule"))
+
+
+@org_view(Permission.PUBLISH)
+def article(request: OrgRequest, kind: str, number: int | None = None) -> HttpResponse:
+    """Add an article (``number`` None) or change article ``number``: a new version."""
+    kind = _kind(kind)
+    version = _current_or_404(request, kind)
+    existing = get_object_or_404(version.articles, number=number) if number else None
+    form = ArticleForm(_posted(request), instance=existing)
+    if request.method == "POST" and form.is_valid():
+        values = ArticleText(
+            form.cleaned_data["title"], form.cleaned_data["body"], form.cleaned_data["category"]
+        )
+        default = (
+            _("Article %(number)d modifié.") % {"number": number}
+            if number
+            else _("Article %(number)d ajouté.") % {"number": version.articles.count() + 1}
+        )
+        return _save(
+            request,
+            kind,
+            lambda text: charters.with_article(text, number, values),
+            form.cleaned_data["change_note"] or default,
+        )
+    title = _("Ajouter un article")
+    if number:
+        title = _("Modifier l'article %(number)d") % {"number": number}
+    return _form_page(request, kind, form, title)
+
+
+@org_view(Permission.PUBLISH)
+def article_delete(request: OrgRequest, kind: str, number: int) -> HttpResponse:
+    kind = _kind(kind)
+    version = _current_or_404(request, kind)
+    existing = get_object_or_404(version.articles, number=number)
+    form = DeleteArticleForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        default = _("Article %(number)d supprimé.") % {"number": number}
+        return _save(
+            request,
+            kind,
+            lambda text: charters.without_article(text, number),
+            form.cleaned_data["change_note"] or default,
+        )
+    return render(
+        request,
+        "strategy/article_delete.html",
+        {"kind": CharterKind(kind), "article": existing, "version": version, "form": form},
+    )
+
+
+def _save(
+    request: OrgRequest, kind: str, edit: Callable[[CharterText], CharterText], note: str
+) -> HttpResponse:
+    """Apply ``edit`` to the version in force, as it is when the new version is written."""
+
+    def on_current(text: CharterText | None) -> CharterText:
+        if text is None:  # a charter is never deleted: its first version was read above
+            raise Http404
+        return edit(text)
+
+    try:
+        version = charters.change(
+            request.organisation, kind, on_current, actor=request.user, note=note
+        )
+    except charters.ArticleGoneError:
+        messages.error(
+            request,
+            _(
+                "Cet article a changé entre-temps (une autre personne a modifié la charte) : "
+                "rien n'a été enregistré. Relisez la version en vigueur."
+            ),
+        )
+    else:
+        messages.success(
+            request,
+            _("Version %(number)d enregistrée ; les versions précédentes restent consultables.")
+            % {"number": version.number},
+        )
+    return _back(request, kind)
+
+
+def _form_page(request: OrgRequest, kind: str, form: object, title: str) -> HttpResponse:
+    return render(
+        request,
+        "strategy/charter_form.html",
+        {"kind": CharterKind(kind), "form": form, "title": title},
+    )
+
+
+def public_charter(request: HttpRequest, org: str, number: int | None = None) -> HttpResponse:
+    """The public moderation charter of ``org``: no login, the version in force by default."""
+    organisation = get_object_or_404(Organisation, slug=org)
+    versions = CharterVersion.objects.filter(organisation=organisation, kind=CharterKind.MODERATION)
+    latest = versions.order_by("-number").first()
+    version = get_object_or_404(versions, number=number) if number is not None else latest
+    if version is None:
+        raise Http404
+    return render(
+        request,
+        "strategy/public_charter.html",
+        {
+            "public_organisation": organisation,
+            "version": version,
+            "articles": version.articles.all(),
+            "latest": latest,
+            "theme": organisation.effective_theme,
+            "base_template": f"front/{organisation.effective_theme}/base.html",
+        },
+    )

@@ -1,0 +1,72 @@
+"""Charters in a real browser: write the moderation charter, version it, read it in public."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from pytest_django.live_server_helper import LiveServer
+
+from conftest import make_user
+from parvis.organisations.models import Membership, Organisation, OrganisationKind, Role
+from tests.browser.conftest import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def lea(transactional_db: None) -> str:
+    commune = Organisation.objects.create(
+        name="Commune de Test", slug="commune", kind=OrganisationKind.COMMUNE
+    )
+    user = make_user("lea@commune.test", "Léa Dubois")
+    Membership.objects.create(organisation=commune, user=user, role=Role.COMMUNITY_MANAGER)
+    return user.email
+
+
+def test_a_community_manager_writes_the_charter_and_anyone_reads_it(
+    live_server: LiveServer, page: Page, browser: Browser, lea: str, screenshots: Path
+) -> None:
+    log_in(page, live_server.url, lea)
+    page.get_by_role("navigation", name="Menu principal").get_by_role(
+        "link", name="Stratégie"
+    ).click()
+    page.get_by_role("link", name="Charte de modération").click()
+    page.get_by_role("button", name="Commencer d'après le modèle de Parvis").click()
+    expect(page.get_by_text("La charte est créée d'après le modèle")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Article 1 — Insultes et attaques personnelles")
+    ).to_be_visible()
+
+    # Change article 2: a new version, with its reason in the history.
+    page.get_by_role("link", name="Modifier l'article 2").click()
+    page.get_by_label("Texte").fill("Aucun propos <b>haineux</b> ni discriminatoire.")
+    page.get_by_label("Ce qui a changé et pourquoi").fill("Formulation plus courte")
+    page.get_by_role("button", name="Enregistrer une nouvelle version").click()
+    expect(page.get_by_text("Version 2 enregistrée")).to_be_visible()
+    expect(page.get_by_role("cell", name="Formulation plus courte")).to_be_visible()
+    page.screenshot(path=screenshots / "charter.png", full_page=True)
+
+    # Delete article 3: gone from version 3, still in version 2.
+    page.get_by_role("link", name="Supprimer l'article 3").click()
+    page.get_by_role("button", name="Supprimer l'article").click()
+    expect(page.get_by_text("Version 3 enregistrée")).to_be_visible()
+    expect(page.get_by_role("heading", name="Article 3 — Diffamation")).to_be_visible()
+    page.get_by_role("link", name="2", exact=True).click()
+    expect(page.get_by_text("n'est plus en vigueur")).to_be_visible()
+    expect(page.get_by_role("heading", name="Article 3 — Menaces et harcèlement")).to_be_visible()
+
+    # The public page, in a browser that is not logged in.
+    visitor = browser.new_context(locale="fr-FR").new_page()
+    visitor.goto(f"{live_server.url}/chartes/commune/")
+    expect(visitor.get_by_role("heading", level=1)).to_have_text(
+        "Charte de modération — Commune de Test"
+    )
+    expect(visitor.get_by_text("version 3")).to_be_visible()
+    expect(visitor.get_by_text("Aucun propos <b>haineux</b> ni discriminatoire.")).to_be_visible()
+    expect(visitor.locator("input[name=password]")).to_have_count(0)
+    visitor.screenshot(path=screenshots / "charter-public.png", full_page=True)
+    visitor.goto(f"{live_server.url}/chartes/commune/version/1/")
+    expect(visitor.get_by_text("Cette version n'est plus en vigueur.")).to_be_visible()
+    visitor.context.close()
