@@ -28,6 +28,7 @@ $(DEV_STAMP): $(RUN_STAMP)
 
 ## make run: install, migrate, load the demo, start the web server and the worker (Ctrl-C stops).
 run: $(RUN_STAMP)
+	@scripts/check-system --run
 	@export PARVIS_ENV=$${PARVIS_ENV:-local}; \
 	$(BIN)/parvis migrate --no-input && \
 	$(BIN)/parvis demo && \

@@ -30,6 +30,7 @@ ACTION_LABELS = {
     "moderation.reported": _("Message signalé (modération)"),
     "settings.changed": _("Paramètres modifiés"),
     "charter.version_created": _("Nouvelle version d'une charte"),
+    "editorial_line.version_created": _("Nouvelle version de la ligne éditoriale"),
 }
 
 

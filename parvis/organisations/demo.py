@@ -15,10 +15,20 @@ from parvis.organisations.models import (
     ResourcePerson,
     Role,
 )
-from parvis.strategy import charters
+from parvis.strategy import charters, editorial
 from parvis.strategy.models import CharterKind
 
-_DEMO_NOTE = "Charte de démonstration, d'après le modèle de Parvis."
+_DEMO_NOTE = "Démonstration : à adapter."
+DEMO_EDITORIAL_LINE = {
+    "themes": ["Travaux et mobilités", "Culture et sport", "Vie scolaire", "Alertes et sécurité"],
+    "tone": "Chaleureux et clair ; impertinent parfois, jamais agressif.",
+    "style_rules": "Phrases courtes, une idée par publication, un lien au plus.",
+    "language_level": "simple",
+    "forbidden_words": ["bobo*", "racaille"],
+    "forbidden_topics": {"politique nationale": ["gouvernement", "ministre", "Assemblée"]},
+    "cadence": {"mastodon": 5, "bluesky": 5},
+    "reply_policy": "Réponse sous 24 h ouvrées ; questions orientées vers la personne ressource.",
+}
 # Shown by `make run`; demo accounts exist only where `parvis demo` was run.
 DEMO_PASSWORD = "demo-parvis-2026"  # noqa: S105
 
@@ -155,6 +165,9 @@ def load_demo() -> list[Organisation]:
             name=name,
             defaults={"kind": ChannelKind.EMAIL, "target": address},
         )
+    ville = organisations[VILLE]
+    if editorial.current(ville) is None:
+        editorial.write(ville, DEMO_EDITORIAL_LINE, actor=None, note=_DEMO_NOTE)
     for organisation in organisations.values():
         for kind in CharterKind.values:
             if charters.current(organisation, kind) is None:

@@ -19,6 +19,7 @@ from parvis.jobs.api import enqueue_after_commit
 from parvis.publishing.checks import check_draft
 from parvis.publishing.models import Delivery, DeliveryMedia
 from parvis.publishing.tasks import deliver
+from parvis.strategy.editorial import rules_for
 
 # Decompression bombs: an image of more pixels than this is refused before anything else.
 MAX_IMAGE_PIXELS = 50_000_000
@@ -64,7 +65,9 @@ class Prepared:
 
 def do_create_delivery(account: ConnectedAccount, *, actor: User | None, draft: Draft) -> Prepared:
     """Check the draft against the account's network; if nothing blocks, store and enqueue it."""
-    findings = check_draft(draft, services.connector_for(account))
+    # Against the account's network and the organisation's editorial line and charter.
+    rules = rules_for(account.organisation)
+    findings = check_draft(draft, services.connector_for(account), rules)
     if blocking(findings):
         return Prepared(None, findings)
     with transaction.atomic():

@@ -1,9 +1,18 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from parvis.strategy.models import NOTE_MAX, Article, CharterVersion
+from parvis.strategy.models import (
+    CADENCE_NETWORKS,
+    NOTE_MAX,
+    TEXT_MAX,
+    Article,
+    CharterVersion,
+    LanguageLevel,
+)
 
 _NOTE_HELP = _("Une phrase pour l'historique des versions, par exemple « ajout de l'article 9 ».")
 
@@ -37,3 +46,136 @@ class ArticleForm(forms.ModelForm[Article]):
 
 class DeleteArticleForm(forms.Form):
     change_note = _note()
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class EditorialLineForm(forms.Form):
+    """The editorial line as people write it: one theme or word a line, topics with their words."""
+
+    themes = forms.CharField(
+        label=_("Thèmes"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5_000,
+        help_text=_("Un thème par ligne ; chaque publication sera rattachée à l'un d'eux."),
+    )
+    tone = forms.CharField(
+        label=_("Ton"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_MAX,
+        required=False,
+    )
+    style_rules = forms.CharField(
+        label=_("Règles de style et de syntaxe"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=TEXT_MAX,
+        required=False,
+    )
+    language_level = forms.ChoiceField(
+        label=_("Niveau de langage"),
+        choices=[("", "—"), *LanguageLevel.choices],
+        required=False,
+    )
+    forbidden_words = forms.CharField(
+        label=_("Mots interdits"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5_000,
+        required=False,
+        help_text=_("Un mot ou une expression par ligne ; « bobo* » couvre aussi « bobos »."),
+    )
+    forbidden_topics = forms.CharField(
+        label=_("Sujets interdits"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5_000,
+        required=False,
+        help_text=_(
+            "Un sujet par ligne, suivi de deux-points et des mots qui le révèlent, séparés par "
+            "des virgules : « politique nationale : gouvernement, ministre, Assemblée »."
+        ),
+    )
+    reply_policy = forms.CharField(
+        label=_("Traitement des commentaires et des réponses"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=TEXT_MAX,
+        required=False,
+    )
+    change_note = _note()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for network, label in CADENCE_NETWORKS.items():
+            self.fields[f"cadence_{network}"] = forms.IntegerField(
+                label=_("Publications par semaine sur %(network)s") % {"network": label},
+                min_value=0,
+                max_value=100,
+                required=False,
+            )
+        self.order_fields([*self.declared_fields, *(f"cadence_{n}" for n in CADENCE_NETWORKS)])
+
+    @classmethod
+    def initial_from(cls, values: dict[str, Any]) -> dict[str, Any]:
+        """The form's initial data from a version's values (the inverse of ``values``)."""
+        if not values:
+            return {}
+        topics = values["forbidden_topics"]
+        return {
+            "themes": "\n".join(values["themes"]),
+            "tone": values["tone"],
+            "style_rules": values["style_rules"],
+            "language_level": values["language_level"],
+            "forbidden_words": "\n".join(values["forbidden_words"]),
+            "forbidden_topics": "\n".join(f"{t} : {', '.join(w)}" for t, w in topics.items()),
+            "reply_policy": values["reply_policy"],
+            **{f"cadence_{n}": count for n, count in values["cadence"].items()},
+        }
+
+    def clean_themes(self) -> list[str]:
+        themes = _lines(self.cleaned_data["themes"])
+        too_long = [t for t in themes if len(t) > 100]
+        if too_long:
+            raise forms.ValidationError(
+                _("Un thème tient en 100 caractères au plus : « %(theme)s… ».")
+                % {"theme": too_long[0][:40]}
+            )
+        if len(themes) > 30:
+            raise forms.ValidationError(_("30 thèmes au plus : regroupez-les."))
+        return list(dict.fromkeys(themes))
+
+    def clean_forbidden_words(self) -> list[str]:
+        return list(dict.fromkeys(_lines(self.cleaned_data["forbidden_words"])))
+
+    def clean_forbidden_topics(self) -> dict[str, list[str]]:
+        topics: dict[str, list[str]] = {}
+        for number, line in enumerate(_lines(self.cleaned_data["forbidden_topics"]), start=1):
+            topic, colon, words = line.partition(":")
+            found = [w.strip() for w in words.split(",") if w.strip()]
+            if not colon or not topic.strip() or not found:
+                raise forms.ValidationError(
+                    _(
+                        "Ligne %(number)d : écrivez le sujet, deux-points, puis les mots qui le "
+                        "révèlent, séparés par des virgules (« %(line)s »)."
+                    )
+                    % {"number": number, "line": line[:60]}
+                )
+            topics[topic.strip()] = found
+        return topics
+
+    def values(self) -> dict[str, Any]:
+        """The cleaned values, as a version of the editorial line stores them."""
+        data = self.cleaned_data
+        return {
+            "themes": data["themes"],
+            "tone": data["tone"],
+            "style_rules": data["style_rules"],
+            "language_level": data["language_level"],
+            "forbidden_words": data["forbidden_words"],
+            "forbidden_topics": data["forbidden_topics"],
+            "cadence": {
+                network: data[f"cadence_{network}"]
+                for network in CADENCE_NETWORKS
+                if data.get(f"cadence_{network}")
+            },
+            "reply_policy": data["reply_policy"],
+        }

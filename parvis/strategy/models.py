@@ -102,3 +102,73 @@ class Article(models.Model):
     @property
     def anchor(self) -> str:
         return f"article-{self.number}"
+
+
+class LanguageLevel(models.TextChoices):
+    SIMPLE = "simple", _("Simple : phrases courtes, mots courants (FALC quand c'est possible)")
+    STANDARD = "standard", _("Courant")
+    FORMAL = "formal", _("Soutenu")
+
+
+# The networks a cadence can be set for (the connectors' networks, and those the guides name).
+CADENCE_NETWORKS = {
+    "mastodon": "Mastodon",
+    "bluesky": "Bluesky",
+    "x": "X",
+    "facebook": "Facebook",
+    "instagram": "Instagram",
+    "linkedin": "LinkedIn",
+}
+
+
+class EditorialLineVersion(models.Model):
+    """One version of the editorial line: what the organisation publishes, how, how often."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="editorial_lines"
+    )
+    number = models.PositiveIntegerField(_("version"))
+    themes = models.JSONField(_("thèmes"), default=list)
+    tone = models.TextField(_("ton"), max_length=TEXT_MAX, blank=True)
+    style_rules = models.TextField(
+        _("règles de style et de syntaxe"), max_length=TEXT_MAX, blank=True
+    )
+    language_level = models.CharField(
+        _("niveau de langage"), max_length=20, choices=LanguageLevel.choices, blank=True
+    )
+    forbidden_words = models.JSONField(_("mots interdits"), default=list)
+    # topic → the words that reveal it
+    forbidden_topics = models.JSONField(_("sujets interdits"), default=dict)
+    # network → publications per week
+    cadence = models.JSONField(_("rythme de publication"), default=dict)
+    reply_policy = models.TextField(
+        _("traitement des commentaires et des réponses"), max_length=TEXT_MAX, blank=True
+    )
+    change_note = models.CharField(
+        _("ce qui a changé et pourquoi"), max_length=NOTE_MAX, blank=True
+    )
+    changed_fields = models.JSONField(default=list)  # names of the fields this version changed
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("version de la ligne éditoriale")
+        verbose_name_plural = _("versions de la ligne éditoriale")
+        ordering = ["organisation", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "number"], name="one_editorial_line_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} — ligne éditoriale v{self.number}"
+
+    def cadence_rows(self) -> list[tuple[str, int]]:
+        return [
+            (label, int(self.cadence[network]))
+            for network, label in CADENCE_NETWORKS.items()
+            if self.cadence.get(network)
+        ]

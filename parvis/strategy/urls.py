@@ -9,6 +9,14 @@ from parvis.strategy import views
 app_name = "strategy"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("ligne-editoriale/", views.editorial, name="editorial"),
+    path("ligne-editoriale/version/<int:number>/", views.editorial, name="editorial_version"),
+    path("ligne-editoriale/modifier/", views.editorial_edit, name="editorial_edit"),
+    path(
+        "ligne-editoriale/version/<int:number>/export.<str:fmt>",
+        views.editorial_export,
+        name="editorial_export",
+    ),
     path("chartes/<str:kind>/", views.charter, name="charter"),
     path("chartes/<str:kind>/version/<int:number>/", views.charter, name="charter_version"),
     path("chartes/<str:kind>/creer/", views.start, name="start"),

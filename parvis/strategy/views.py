@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from parvis.organisations.access import OrgRequest, org_view
 from parvis.organisations.models import Organisation, Permission
 from parvis.strategy import charters
+from parvis.strategy import editorial as lines
 from parvis.strategy.charters import ArticleText, CharterText
-from parvis.strategy.forms import ArticleForm, CharterForm, DeleteArticleForm
-from parvis.strategy.models import CharterKind, CharterVersion
+from parvis.strategy.forms import ArticleForm, CharterForm, DeleteArticleForm, EditorialLineForm
+from parvis.strategy.models import CharterKind, CharterVersion, EditorialLineVersion
 
 
 def _kind(kind: str) -> str:
@@ -47,6 +48,7 @@ def index(request: OrgRequest) -> HttpResponse:
         "strategy/index.html",
         {
             "charters": [(CharterKind(kind), version) for kind, version in found.items()],
+            "line": lines.current(request.organisation),
             "can_edit": request.membership.allows(Permission.PUBLISH),
         },
     )
@@ -216,3 +218,63 @@ def public_charter(request: HttpRequest, org: str, number: int | None = None) ->
             "base_template": f"front/{organisation.effective_theme}/base.html",
         },
     )
+
+
+# --- Editorial line ------------------------------------------------------------------------------
+
+
+@org_view()
+def editorial(request: OrgRequest, number: int | None = None) -> HttpResponse:
+    """The editorial line in force (or version ``number``), and its history."""
+    versions = EditorialLineVersion.objects.filter(organisation=request.organisation)
+    latest = versions.order_by("-number").first()
+    line = get_object_or_404(versions, number=number) if number is not None else latest
+    history = [
+        (version, lines.field_labels(version.changed_fields))
+        for version in versions.select_related("author").order_by("-number")
+    ]
+    return render(
+        request,
+        "strategy/editorial.html",
+        {
+            "line": line,
+            "is_current": line is not None and line == latest,
+            "history": history,
+            "can_edit": request.membership.allows(Permission.PUBLISH),
+        },
+    )
+
+
+@org_view(Permission.PUBLISH)
+def editorial_edit(request: OrgRequest) -> HttpResponse:
+    line = lines.current(request.organisation)
+    form = EditorialLineForm(
+        _posted(request), initial=EditorialLineForm.initial_from(lines.values_of(line))
+    )
+    if request.method == "POST" and form.is_valid():
+        note = form.cleaned_data["change_note"] or (
+            _("Première version.") if line is None else _("Ligne éditoriale mise à jour.")
+        )
+        version = lines.write(request.organisation, form.values(), actor=request.user, note=note)
+        messages.success(
+            request,
+            _("Version %(number)d enregistrée ; les versions précédentes restent consultables.")
+            % {"number": version.number},
+        )
+        return redirect("strategy:editorial", org=request.organisation.slug)
+    return render(request, "strategy/editorial_form.html", {"form": form, "line": line})
+
+
+@org_view()
+def editorial_export(request: OrgRequest, number: int, fmt: str) -> HttpResponse:
+    """Version ``number`` as Markdown or PDF: the dossier a network asks to certify an account."""
+    line = get_object_or_404(EditorialLineVersion, organisation=request.organisation, number=number)
+    name = f"ligne-editoriale-{request.organisation.slug}-v{line.number}"
+    if fmt == "md":
+        response = HttpResponse(lines.markdown(line), content_type="text/markdown; charset=utf-8")
+    elif fmt == "pdf":
+        response = HttpResponse(lines.pdf(line), content_type="application/pdf")
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response

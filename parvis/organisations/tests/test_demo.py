@@ -17,7 +17,7 @@ from parvis.organisations.models import (
     Role,
     Theme,
 )
-from parvis.strategy.models import CharterVersion
+from parvis.strategy.models import CharterVersion, EditorialLineVersion
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +32,7 @@ def counts() -> dict[str, int]:
             ResourcePerson,
             NotificationChannel,
             CharterVersion,
+            EditorialLineVersion,
         )
     }
 

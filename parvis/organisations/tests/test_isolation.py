@@ -51,6 +51,7 @@ PUBLISH_PAGES = {
     "strategy:article_add",
     "strategy:article_edit",
     "strategy:article_delete",
+    "strategy:editorial_edit",
 }
 
 

@@ -1,4 +1,5 @@
-"""Charters in a real browser: write the moderation charter, version it, read it in public."""
+"""Strategy in a real browser: the charters, written, versioned and read in public; the
+editorial line, written and exported."""
 
 from __future__ import annotations
 
@@ -70,3 +71,28 @@ def test_a_community_manager_writes_the_charter_and_anyone_reads_it(
     visitor.goto(f"{live_server.url}/chartes/commune/version/1/")
     expect(visitor.get_by_text("Cette version n'est plus en vigueur.")).to_be_visible()
     visitor.context.close()
+
+
+def test_a_community_manager_writes_the_editorial_line_and_downloads_its_pdf(
+    live_server: LiveServer, page: Page, lea: str, screenshots: Path
+) -> None:
+    log_in(page, live_server.url, lea)
+    page.goto(f"{live_server.url}/o/commune/strategie/")
+    page.locator("main").get_by_role("link", name="Ligne éditoriale").click()
+    page.get_by_role("link", name="Écrire la ligne éditoriale").click()
+    page.get_by_label("Thèmes").fill("Travaux\nCulture")
+    page.get_by_label("Sujets interdits").fill("politique nationale")
+    page.get_by_role("button", name="Enregistrer une nouvelle version").click()
+    expect(page.get_by_text("Ligne 1 : écrivez le sujet, deux-points")).to_be_visible()
+    expect(page.get_by_label("Thèmes")).to_have_value("Travaux\nCulture")  # nothing lost
+    page.get_by_label("Sujets interdits").fill("politique nationale : gouvernement, ministre")
+    page.get_by_label("Publications par semaine sur Mastodon").fill("5")
+    page.get_by_role("button", name="Enregistrer une nouvelle version").click()
+    expect(page.get_by_text("Version 1 enregistrée")).to_be_visible()
+    expect(page.get_by_text("Mastodon : 5 publications par semaine")).to_be_visible()
+    page.screenshot(path=screenshots / "editorial-line.png", full_page=True)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger en PDF").click()
+    path = download.value.path()
+    assert download.value.suggested_filename == "ligne-editoriale-commune-v1.pdf"
+    assert Path(path).read_bytes().startswith(b"%PDF-")
