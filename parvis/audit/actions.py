@@ -31,6 +31,7 @@ ACTION_LABELS = {
     "settings.changed": _("Paramètres modifiés"),
     "charter.version_created": _("Nouvelle version d'une charte"),
     "editorial_line.version_created": _("Nouvelle version de la ligne éditoriale"),
+    "certification.updated": _("Certification d'un compte mise à jour"),
 }
 
 

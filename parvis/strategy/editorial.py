@@ -106,12 +106,17 @@ def markdown(version: EditorialLineVersion) -> str:
 
 def pdf(version: EditorialLineVersion) -> bytes:
     """The same dossier as a PDF, laid out by WeasyPrint from the instance's own HTML."""
-    from weasyprint import HTML  # about 1 s to import: only when a PDF is asked for
-
     html = render_to_string(
         "strategy/editorial_line_pdf.html",
         {"line": version, "organisation": version.organisation},
     )
+    return pdf_of(html)
+
+
+def pdf_of(html: str) -> bytes:
+    """``html`` laid out as a PDF by WeasyPrint, with nothing fetched from anywhere."""
+    from weasyprint import HTML  # about 1 s to import: only when a PDF is asked for
+
     document: bytes = HTML(string=html, url_fetcher=_no_fetch).write_pdf()
     return document
 

@@ -5,11 +5,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from parvis.organisations.models import Organisation
 from parvis.strategy.models import (
     CADENCE_NETWORKS,
     NOTE_MAX,
     TEXT_MAX,
     Article,
+    Certification,
+    CertificationStatus,
     CharterVersion,
     LanguageLevel,
 )
@@ -179,3 +182,46 @@ class EditorialLineForm(forms.Form):
             },
             "reply_policy": data["reply_policy"],
         }
+
+
+class DeclareAccountForm(forms.ModelForm[Certification]):
+    """An account on a network Parvis does not publish to, declared to follow its badge."""
+
+    class Meta:
+        model = Certification
+        fields = ["network", "handle"]
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+
+    def clean_handle(self) -> str:
+        handle = str(self.cleaned_data["handle"]).strip()
+        if not handle:
+            raise forms.ValidationError(_("Indiquez l'identifiant du compte."))
+        return handle
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        taken = Certification.objects.filter(
+            organisation=self.organisation,
+            network=data.get("network"),
+            handle=data.get("handle"),
+        ).exists()
+        if taken:
+            raise forms.ValidationError(_("Ce compte est déjà suivi."))
+        return data
+
+
+class CertificationForm(forms.Form):
+    status = forms.ChoiceField(label=_("État"), choices=CertificationStatus.choices)
+    done = forms.MultipleChoiceField(
+        label=_("Étapes faites"), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    notes = forms.CharField(
+        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5_000, required=False
+    )
+
+    def __init__(self, *args: Any, steps: list[tuple[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["done"].choices = steps  # type: ignore[attr-defined]

@@ -172,3 +172,58 @@ class EditorialLineVersion(models.Model):
             for network, label in CADENCE_NETWORKS.items()
             if self.cadence.get(network)
         ]
+
+
+class CertificationNetwork(models.TextChoices):
+    MASTODON = "mastodon", "Mastodon"
+    BLUESKY = "bluesky", "Bluesky"
+    X = "x", "X"
+    META = "meta", _("Facebook et Instagram (Meta)")
+
+
+class CertificationStatus(models.TextChoices):
+    TODO = "todo", _("À faire")
+    IN_PROGRESS = "in_progress", _("En cours")
+    SUBMITTED = "submitted", _("Demande envoyée")
+    VERIFIED = "verified", _("Certifié")
+    REFUSED = "refused", _("Refusé")
+
+
+class Certification(models.Model):
+    """Where one account of the organisation stands on the way to its network's badge."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="certifications"
+    )
+    network = models.CharField(_("réseau"), max_length=20, choices=CertificationNetwork.choices)
+    handle = models.CharField(_("identifiant du compte"), max_length=300)
+    # The connected account, for the networks Parvis publishes to.
+    account = models.ForeignKey(
+        "connectors.ConnectedAccount",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("état"), max_length=20, choices=CertificationStatus.choices, default="todo"
+    )
+    done = models.JSONField(default=list)  # keys of the checklist steps done
+    notes = models.TextField(_("notes"), max_length=5_000, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("certification")
+        verbose_name_plural = _("certifications")
+        ordering = ["network", "handle"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "network", "handle"], name="one_certification_per_account"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_network_display()} {self.handle}"

@@ -9,6 +9,14 @@ from parvis.strategy import views
 app_name = "strategy"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("certification/", views.certifications, name="certifications"),
+    path("certification/suivre/", views.certification_declare, name="certification_declare"),
+    path("certification/<int:pk>/", views.certification_detail, name="certification"),
+    path(
+        "certification/<int:pk>/dossier.pdf",
+        views.certification_dossier,
+        name="certification_dossier",
+    ),
     path("ligne-editoriale/", views.editorial, name="editorial"),
     path("ligne-editoriale/version/<int:number>/", views.editorial, name="editorial_version"),
     path("ligne-editoriale/modifier/", views.editorial_edit, name="editorial_edit"),

@@ -5,17 +5,30 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from parvis.organisations.access import OrgRequest, org_view
 from parvis.organisations.models import Organisation, Permission
-from parvis.strategy import charters
+from parvis.strategy import certification, charters
 from parvis.strategy import editorial as lines
 from parvis.strategy.charters import ArticleText, CharterText
-from parvis.strategy.forms import ArticleForm, CharterForm, DeleteArticleForm, EditorialLineForm
-from parvis.strategy.models import CharterKind, CharterVersion, EditorialLineVersion
+from parvis.strategy.forms import (
+    ArticleForm,
+    CertificationForm,
+    CharterForm,
+    DeclareAccountForm,
+    DeleteArticleForm,
+    EditorialLineForm,
+)
+from parvis.strategy.models import (
+    Certification,
+    CharterKind,
+    CharterVersion,
+    EditorialLineVersion,
+)
 
 
 def _kind(kind: str) -> str:
@@ -277,4 +290,78 @@ def editorial_export(request: OrgRequest, number: int, fmt: str) -> HttpResponse
     else:
         raise Http404
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+# --- Certification -------------------------------------------------------------------------------
+
+
+@org_view()
+def certifications(request: OrgRequest) -> HttpResponse:
+    rows = [
+        (item, certification.checklist(item))
+        for item in certification.for_organisation(request.organisation)
+    ]
+    return render(
+        request,
+        "strategy/certifications.html",
+        {"rows": rows, "can_edit": request.membership.allows(Permission.PUBLISH)},
+    )
+
+
+@org_view(Permission.PUBLISH)
+def certification_declare(request: OrgRequest) -> HttpResponse:
+    form = DeclareAccountForm(_posted(request), organisation=request.organisation)
+    if request.method == "POST" and form.is_valid():
+        item = form.save(commit=False)
+        item.organisation = request.organisation
+        item.updated_by = request.user
+        item.save()
+        return redirect("strategy:certification", org=request.organisation.slug, pk=item.pk)
+    return render(request, "strategy/certification_declare.html", {"form": form})
+
+
+@org_view()
+def certification_detail(request: OrgRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(Certification, pk=pk, organisation=request.organisation)
+    steps = [(step.key, step.label) for step, _done in certification.checklist(item)]
+    form = CertificationForm(
+        _posted(request),
+        steps=steps,
+        initial={"status": item.status, "done": item.done, "notes": item.notes},
+    )
+    can_edit = request.membership.allows(Permission.PUBLISH)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            certification.update(
+                item,
+                status=form.cleaned_data["status"],
+                done=form.cleaned_data["done"],
+                notes=form.cleaned_data["notes"],
+                actor=request.user,
+            )
+            messages.success(request, _("Certification enregistrée."))
+            return redirect("strategy:certification", org=request.organisation.slug, pk=pk)
+    return render(
+        request,
+        "strategy/certification.html",
+        {
+            "item": item,
+            "steps": certification.checklist(item),
+            "observed": certification.observed(item),
+            "form": form,
+            "can_edit": can_edit,
+            "line": lines.current(request.organisation),
+        },
+    )
+
+
+@org_view()
+def certification_dossier(request: OrgRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(Certification, pk=pk, organisation=request.organisation)
+    response = HttpResponse(certification.dossier_pdf(item), content_type="application/pdf")
+    name = f"dossier-certification-{item.network}-{request.organisation.slug}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -96,3 +96,26 @@ def test_a_community_manager_writes_the_editorial_line_and_downloads_its_pdf(
     path = download.value.path()
     assert download.value.suggested_filename == "ligne-editoriale-commune-v1.pdf"
     assert Path(path).read_bytes().startswith(b"%PDF-")
+
+
+def test_a_community_manager_follows_a_certification_and_downloads_the_dossier(
+    live_server: LiveServer, page: Page, lea: str
+) -> None:
+    log_in(page, live_server.url, lea)
+    page.goto(f"{live_server.url}/o/commune/strategie/")
+    page.locator("main").get_by_role("link", name="Certification des comptes").click()
+    page.get_by_role("link", name="Suivre un autre compte (X, Facebook, Instagram…)").click()
+    page.get_by_label("Réseau").select_option("x")
+    page.get_by_label("Identifiant du compte").fill("@CommuneDeTest")
+    page.get_by_role("button", name="Suivre ce compte").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Certification de @CommuneDeTest (X)")
+    page.get_by_label("État").select_option("submitted")
+    page.get_by_label("Badge gris obtenu").check()
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_text("Certification enregistrée.")).to_be_visible()
+    expect(page.get_by_label("Badge gris obtenu")).to_be_checked()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger le dossier de certification (PDF)").click()
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF-")
+    page.get_by_role("link", name="Certification des comptes").first.click()
+    expect(page.get_by_role("cell", name="Demande envoyée")).to_be_visible()

@@ -52,6 +52,7 @@ PUBLISH_PAGES = {
     "strategy:article_edit",
     "strategy:article_delete",
     "strategy:editorial_edit",
+    "strategy:certification_declare",
 }
 
 
