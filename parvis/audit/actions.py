@@ -32,6 +32,8 @@ ACTION_LABELS = {
     "charter.version_created": _("Nouvelle version d'une charte"),
     "editorial_line.version_created": _("Nouvelle version de la ligne éditoriale"),
     "certification.updated": _("Certification d'un compte mise à jour"),
+    "buzzform.submitted": _("Questionnaire de stratégie validé"),
+    "buzzform.sent": _("Questionnaire de stratégie envoyé au service communication"),
 }
 
 

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from parvis.organisations.models import Organisation
+from parvis.strategy import buzzform
 from parvis.strategy.models import (
     CADENCE_NETWORKS,
     NOTE_MAX,
@@ -225,3 +226,73 @@ class CertificationForm(forms.Form):
     def __init__(self, *args: Any, steps: list[tuple[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["done"].choices = steps  # type: ignore[attr-defined]
+
+
+def _choices(options: dict[str, Any]) -> list[tuple[str, Any]]:
+    return list(options.items())
+
+
+class BuzzForm(forms.Form):
+    """The questionnaire. As a draft (``draft=True``) nothing is required: it is kept as typed."""
+
+    organisation_name = forms.CharField(label=_("Projet ou organisation"), max_length=200)
+    person = forms.CharField(label=_("Personne responsable"), max_length=200)
+    email = forms.EmailField(label=_("Adresse électronique"))
+    phone = forms.CharField(label=_("Téléphone"), max_length=30, required=False)
+    audiences = forms.MultipleChoiceField(
+        label=_("Publics visés"),
+        choices=_choices(buzzform.AUDIENCES),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    audiences_other = forms.CharField(label=_("Autre public"), max_length=200, required=False)
+    subjects = forms.MultipleChoiceField(
+        label=_("Sujets"), choices=_choices(buzzform.SUBJECTS), widget=forms.CheckboxSelectMultiple
+    )
+    subjects_other = forms.CharField(label=_("Autre sujet"), max_length=200, required=False)
+    methods = forms.MultipleChoiceField(
+        label=_("Moyens"), choices=_choices(buzzform.METHODS), widget=forms.CheckboxSelectMultiple
+    )
+    methods_other = forms.CharField(label=_("Autre moyen"), max_length=200, required=False)
+    frequency = forms.ChoiceField(
+        label=_("Fréquence de publication"),
+        choices=[(key, label) for key, (label, _n) in buzzform.FREQUENCIES.items()],
+        widget=forms.RadioSelect,
+    )
+    strategy = forms.CharField(
+        label=_("En quoi ces réseaux vont-ils aider votre projet ?"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=TEXT_MAX,
+    )
+
+    def __init__(self, *args: Any, draft: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for number in range(1, buzzform.ACCOUNTS + 1):
+            self.fields[f"account_{number}"] = forms.CharField(
+                label=_("Compte %(number)d (adresse ou identifiant)") % {"number": number},
+                max_length=300,
+                required=False,
+            )
+        names = list(self.declared_fields)
+        accounts = [f"account_{n}" for n in range(1, buzzform.ACCOUNTS + 1)]
+        self.order_fields([*names[:4], *accounts, *names[4:]])
+        if draft:  # kept as typed: even an address still being typed is no error yet
+            self.fields["email"] = forms.CharField(
+                label=self.fields["email"].label, max_length=254, required=False
+            )
+            for field in self.fields.values():
+                field.required = False
+
+    @classmethod
+    def initial_from(cls, answers: dict[str, Any]) -> dict[str, Any]:
+        initial = {key: value for key, value in answers.items() if key != "accounts"}
+        for number, account in enumerate(answers.get("accounts", []), start=1):
+            initial[f"account_{number}"] = account
+        return initial
+
+    def answers(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        accounts = [data.get(f"account_{n}", "") for n in range(1, buzzform.ACCOUNTS + 1)]
+        return {
+            **{key: data.get(key, "") for key in self.declared_fields},
+            "accounts": [a.strip() for a in accounts if a and a.strip()],
+        }

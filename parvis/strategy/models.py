@@ -227,3 +227,44 @@ class Certification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_network_display()} {self.handle}"
+
+
+class BuzzFormDraft(models.Model):
+    """The questionnaire half filled: saved as it is, resumed later."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="buzzform_draft"
+    )
+    answers = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+
+    def __str__(self) -> str:
+        return f"{self.organisation} — BuzzForm (brouillon)"
+
+
+class BuzzFormVersion(models.Model):
+    """One completed questionnaire of the strategy (the beta.gouv BuzzForm), never changed."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="buzzforms"
+    )
+    number = models.PositiveIntegerField(_("version"))
+    answers = models.JSONField(default=dict)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_to = models.EmailField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["organisation", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "number"], name="one_buzzform_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} — BuzzForm v{self.number}"

@@ -9,6 +9,11 @@ from parvis.strategy import views
 app_name = "strategy"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("questionnaire/", views.buzzform_page, name="buzzform"),
+    path("questionnaire/remplir/", views.buzzform_edit, name="buzzform_edit"),
+    path("questionnaire/version/<int:number>/", views.buzzform_page, name="buzzform_version"),
+    path("questionnaire/version/<int:number>/pdf/", views.buzzform_pdf, name="buzzform_pdf"),
+    path("questionnaire/version/<int:number>/envoyer/", views.buzzform_send, name="buzzform_send"),
     path("certification/", views.certifications, name="certifications"),
     path("certification/suivre/", views.certification_declare, name="certification_declare"),
     path("certification/<int:pk>/", views.certification_detail, name="certification"),

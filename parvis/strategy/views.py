@@ -10,13 +10,15 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from parvis.jobs.api import enqueue_after_commit
 from parvis.organisations.access import OrgRequest, org_view
 from parvis.organisations.models import Organisation, Permission
-from parvis.strategy import certification, charters
+from parvis.strategy import buzzform, certification, charters
 from parvis.strategy import editorial as lines
 from parvis.strategy.charters import ArticleText, CharterText
 from parvis.strategy.forms import (
     ArticleForm,
+    BuzzForm,
     CertificationForm,
     CharterForm,
     DeclareAccountForm,
@@ -24,11 +26,13 @@ from parvis.strategy.forms import (
     EditorialLineForm,
 )
 from parvis.strategy.models import (
+    BuzzFormVersion,
     Certification,
     CharterKind,
     CharterVersion,
     EditorialLineVersion,
 )
+from parvis.strategy.tasks import send_buzzform
 
 
 def _kind(kind: str) -> str:
@@ -261,9 +265,13 @@ def editorial(request: OrgRequest, number: int | None = None) -> HttpResponse:
 @org_view(Permission.PUBLISH)
 def editorial_edit(request: OrgRequest) -> HttpResponse:
     line = lines.current(request.organisation)
-    form = EditorialLineForm(
-        _posted(request), initial=EditorialLineForm.initial_from(lines.values_of(line))
+    # A first editorial line starts from the questionnaire's answers (themes, cadence).
+    initial = (
+        EditorialLineForm.initial_from(lines.values_of(line))
+        if line
+        else buzzform.editorial_seed(request.organisation)
     )
+    form = EditorialLineForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         note = form.cleaned_data["change_note"] or (
             _("Première version.") if line is None else _("Ligne éditoriale mise à jour.")
@@ -365,3 +373,82 @@ def certification_dossier(request: OrgRequest, pk: int) -> HttpResponse:
     name = f"dossier-certification-{item.network}-{request.organisation.slug}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+# --- BuzzForm ------------------------------------------------------------------------------------
+
+
+@org_view()
+def buzzform_page(request: OrgRequest, number: int | None = None) -> HttpResponse:
+    """The latest questionnaire (or version ``number``), the draft in progress, the history."""
+    versions = BuzzFormVersion.objects.filter(organisation=request.organisation)
+    latest = versions.order_by("-number").first()
+    version = get_object_or_404(versions, number=number) if number is not None else latest
+    return render(
+        request,
+        "strategy/buzzform.html",
+        {
+            "version": version,
+            "answers": buzzform.labelled(version.answers) if version else None,
+            "is_current": version is not None and version == latest,
+            "versions": versions.select_related("author").order_by("-number"),
+            "draft": buzzform.draft_of(request.organisation),
+            "can_edit": request.membership.allows(Permission.PUBLISH),
+        },
+    )
+
+
+@org_view(Permission.PUBLISH)
+def buzzform_edit(request: OrgRequest) -> HttpResponse:
+    """Fill the questionnaire: « Enregistrer le brouillon » keeps it as typed, « Valider »
+    checks it and writes a version."""
+    organisation = request.organisation
+    draft = buzzform.draft_of(organisation)
+    latest = buzzform.latest(organisation)
+    saved = draft.answers if draft else latest.answers if latest else {}
+    as_draft = request.POST.get("action") == "draft"
+    form = BuzzForm(_posted(request), initial=BuzzForm.initial_from(saved), draft=as_draft)
+    if request.method == "POST" and form.is_valid():
+        if as_draft:
+            buzzform.save_draft(organisation, form.answers(), actor=request.user)
+            messages.success(request, _("Brouillon enregistré : vous pourrez le reprendre."))
+        else:
+            version = buzzform.submit(organisation, form.answers(), actor=request.user)
+            messages.success(
+                request,
+                _("Questionnaire validé (version %(number)d).") % {"number": version.number},
+            )
+        return redirect("strategy:buzzform", org=organisation.slug)
+    return render(request, "strategy/buzzform_form.html", {"form": form, "draft": draft})
+
+
+@org_view()
+def buzzform_pdf(request: OrgRequest, number: int) -> HttpResponse:
+    version = get_object_or_404(BuzzFormVersion, organisation=request.organisation, number=number)
+    response = HttpResponse(buzzform.pdf(version), content_type="application/pdf")
+    name = f"buzzform-{request.organisation.slug}-v{version.number}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@org_view(Permission.PUBLISH)
+def buzzform_send(request: OrgRequest, number: int) -> HttpResponse:
+    """Send version ``number`` to the communication service (POST), in the background."""
+    version = get_object_or_404(BuzzFormVersion, organisation=request.organisation, number=number)
+    address = request.organisation.communication_email
+    if request.method == "POST":
+        if not address:
+            messages.error(
+                request,
+                _(
+                    "Aucune adresse du service communication : indiquez-la dans le profil "
+                    "de l'organisation (Paramètres), puis envoyez à nouveau."
+                ),
+            )
+        else:
+            enqueue_after_commit(send_buzzform, version.pk, address, request.user.pk)
+            messages.success(
+                request,
+                _("Le questionnaire part vers %(address)s, avec son PDF.") % {"address": address},
+            )
+    return redirect("strategy:buzzform_version", org=request.organisation.slug, number=number)

@@ -119,3 +119,36 @@ def test_a_community_manager_follows_a_certification_and_downloads_the_dossier(
     assert Path(download.value.path()).read_bytes().startswith(b"%PDF-")
     page.get_by_role("link", name="Certification des comptes").first.click()
     expect(page.get_by_role("cell", name="Demande envoyée")).to_be_visible()
+
+
+def test_the_buzzform_is_drafted_resumed_validated_exported_and_sent(
+    live_server: LiveServer, page: Page, lea: str, screenshots: Path
+) -> None:
+    Organisation.objects.filter(slug="commune").update(communication_email="com@commune.test")
+    log_in(page, live_server.url, lea)
+    page.goto(f"{live_server.url}/o/commune/strategie/")
+    page.locator("main").get_by_role("link", name="Questionnaire de stratégie (BuzzForm)").click()
+    page.get_by_role("link", name="Remplir le questionnaire").click()
+    page.get_by_label("Projet ou organisation").fill("Commune de Test")
+    page.get_by_label("Grand public et utilisateurs finaux").check()
+    page.get_by_role("button", name="Enregistrer le brouillon").click()
+    expect(page.get_by_text("Brouillon enregistré")).to_be_visible()
+
+    page.get_by_role("link", name="Reprendre le brouillon").click()
+    expect(page.get_by_label("Projet ou organisation")).to_have_value("Commune de Test")
+    expect(page.get_by_label("Grand public et utilisateurs finaux")).to_be_checked()
+    page.get_by_label("Personne responsable").fill("Léa Dubois")
+    page.get_by_label("Adresse électronique").fill("lea@commune.test")
+    page.get_by_label("Compte 1 (adresse ou identifiant)").fill("@ville.bsky.social")
+    page.get_by_label("Actualité et promotion du projet").check()
+    page.get_by_label("Messages écrits et statuts").check()
+    page.get_by_label("Plusieurs fois par semaine").check()
+    page.get_by_label("En quoi ces réseaux vont-ils aider votre projet ?").fill("Informer vite.")
+    page.get_by_role("button", name="Valider le questionnaire").click()
+    expect(page.get_by_text("Questionnaire validé (version 1).")).to_be_visible()
+    page.screenshot(path=screenshots / "buzzform.png", full_page=True)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger en PDF").click()
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF-")
+    page.get_by_role("button", name="Envoyer au service communication").click()
+    expect(page.get_by_text("Le questionnaire part vers com@commune.test")).to_be_visible()

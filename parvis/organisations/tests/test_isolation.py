@@ -53,6 +53,8 @@ PUBLISH_PAGES = {
     "strategy:article_delete",
     "strategy:editorial_edit",
     "strategy:certification_declare",
+    "strategy:buzzform_edit",
+    "strategy:buzzform_send",
 }
 
 
