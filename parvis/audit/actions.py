@@ -33,6 +33,8 @@ ACTION_LABELS = {
     "editorial_line.version_created": _("Nouvelle version de la ligne éditoriale"),
     "certification.updated": _("Certification d'un compte mise à jour"),
     "buzzform.submitted": _("Questionnaire de stratégie validé"),
+    "objective.saved": _("Objectif enregistré"),
+    "objective.deleted": _("Objectif supprimé"),
     "buzzform.sent": _("Questionnaire de stratégie envoyé au service communication"),
 }
 

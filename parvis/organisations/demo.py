@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from parvis.accounts.models import User
 from parvis.notify.models import ChannelKind, NotificationChannel
@@ -16,9 +18,14 @@ from parvis.organisations.models import (
     Role,
 )
 from parvis.strategy import charters, editorial
-from parvis.strategy.models import CharterKind
+from parvis.strategy.models import CharterKind, Kpi, Objective
 
 _DEMO_NOTE = "Démonstration : à adapter."
+DEMO_OBJECTIVES = (
+    ("Publier cinq fois par semaine", Kpi.POSTS_PER_WEEK, 2, 5),
+    ("Passer à 3 000 abonnés", Kpi.FOLLOWERS, 1800, 3000),
+    ("Répondre aux questions en moins de 24 h", Kpi.RESPONSE_TIME, 48, 24),
+)
 DEMO_EDITORIAL_LINE = {
     "themes": ["Travaux et mobilités", "Culture et sport", "Vie scolaire", "Alertes et sécurité"],
     "tone": "Chaleureux et clair ; impertinent parfois, jamais agressif.",
@@ -168,6 +175,18 @@ def load_demo() -> list[Organisation]:
     ville = organisations[VILLE]
     if editorial.current(ville) is None:
         editorial.write(ville, DEMO_EDITORIAL_LINE, actor=None, note=_DEMO_NOTE)
+    if not Objective.objects.filter(organisation=ville).exists():
+        today = timezone.localdate()
+        for title, kpi, baseline, target in DEMO_OBJECTIVES:
+            Objective.objects.create(
+                organisation=ville,
+                title=title,
+                kpi=kpi,
+                baseline=baseline,
+                target=target,
+                start=today,
+                deadline=today + datetime.timedelta(days=180),
+            )
     for organisation in organisations.values():
         for kind in CharterKind.values:
             if charters.current(organisation, kind) is None:

@@ -16,6 +16,7 @@ from parvis.strategy.models import (
     CertificationStatus,
     CharterVersion,
     LanguageLevel,
+    Objective,
 )
 
 _NOTE_HELP = _("Une phrase pour l'historique des versions, par exemple « ajout de l'article 9 ».")
@@ -296,3 +297,22 @@ class BuzzForm(forms.Form):
             **{key: data.get(key, "") for key in self.declared_fields},
             "accounts": [a.strip() for a in accounts if a and a.strip()],
         }
+
+
+class ObjectiveForm(forms.ModelForm[Objective]):
+    class Meta:
+        model = Objective
+        fields = ["title", "kpi", "network", "baseline", "target", "start", "deadline"]
+        widgets = {
+            "start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, deadline = data.get("start"), data.get("deadline")
+        if start and deadline and deadline <= start:
+            self.add_error("deadline", _("L'échéance doit venir après le début."))
+        if data.get("baseline") is not None and data.get("baseline") == data.get("target"):
+            self.add_error("target", _("La cible doit différer du point de départ."))
+        return data

@@ -268,3 +268,47 @@ class BuzzFormVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} — BuzzForm v{self.number}"
+
+
+class Kpi(models.TextChoices):
+    """Indicators Parvis can compute; an objective's progress is never typed in."""
+
+    FOLLOWERS = "followers", _("Abonnés")
+    POSTS_PER_WEEK = "posts_per_week", _("Publications par semaine")
+    ENGAGEMENT_RATE = "engagement_rate", _("Taux d'engagement (%)")
+    REACH = "reach", _("Portée ou impressions")
+    RESPONSE_TIME = "response_time", _("Délai médian de réponse (heures)")
+    ANSWERED_SHARE = "answered_share", _("Part des questions répondues dans le délai visé (%)")
+
+
+class Objective(models.Model):
+    """A SMART objective: a computed indicator, from a baseline to a target, by a deadline."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="objectives"
+    )
+    title = models.CharField(_("objectif"), max_length=TITLE_MAX)
+    kpi = models.CharField(_("indicateur"), max_length=30, choices=Kpi.choices)
+    network = models.CharField(
+        _("réseau"),
+        max_length=20,
+        choices=[("mastodon", "Mastodon"), ("bluesky", "Bluesky")],
+        blank=True,
+        help_text=_("Vide : tous les comptes connectés."),
+    )
+    baseline = models.FloatField(_("point de départ"))
+    target = models.FloatField(_("cible"))
+    start = models.DateField(_("début"))
+    deadline = models.DateField(_("échéance"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("objectif")
+        verbose_name_plural = _("objectifs")
+        ordering = ["deadline", "title"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -9,6 +9,10 @@ from parvis.strategy import views
 app_name = "strategy"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("objectifs/", views.objectives_page, name="objectives"),
+    path("objectifs/ajouter/", views.objective_edit, name="objective_add"),
+    path("objectifs/<int:pk>/modifier/", views.objective_edit, name="objective_edit"),
+    path("objectifs/<int:pk>/supprimer/", views.objective_delete, name="objective_delete"),
     path("questionnaire/", views.buzzform_page, name="buzzform"),
     path("questionnaire/remplir/", views.buzzform_edit, name="buzzform_edit"),
     path("questionnaire/version/<int:number>/", views.buzzform_page, name="buzzform_version"),

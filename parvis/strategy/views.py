@@ -8,12 +8,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parvis.audit.services import record
 from parvis.jobs.api import enqueue_after_commit
 from parvis.organisations.access import OrgRequest, org_view
 from parvis.organisations.models import Organisation, Permission
-from parvis.strategy import buzzform, certification, charters
+from parvis.strategy import buzzform, certification, charters, objectives
 from parvis.strategy import editorial as lines
 from parvis.strategy.charters import ArticleText, CharterText
 from parvis.strategy.forms import (
@@ -24,6 +26,7 @@ from parvis.strategy.forms import (
     DeclareAccountForm,
     DeleteArticleForm,
     EditorialLineForm,
+    ObjectiveForm,
 )
 from parvis.strategy.models import (
     BuzzFormVersion,
@@ -31,6 +34,7 @@ from parvis.strategy.models import (
     CharterKind,
     CharterVersion,
     EditorialLineVersion,
+    Objective,
 )
 from parvis.strategy.tasks import send_buzzform
 
@@ -452,3 +456,61 @@ def buzzform_send(request: OrgRequest, number: int) -> HttpResponse:
                 _("Le questionnaire part vers %(address)s, avec son PDF.") % {"address": address},
             )
     return redirect("strategy:buzzform_version", org=request.organisation.slug, number=number)
+
+
+# --- Objectives ----------------------------------------------------------------------------------
+
+
+@org_view()
+def objectives_page(request: OrgRequest) -> HttpResponse:
+    rows = []
+    for item in Objective.objects.filter(organisation=request.organisation):
+        found = objectives.measure(item)
+        rows.append((item, found, found.progress(item)))
+    return render(
+        request,
+        "strategy/objectives.html",
+        {"rows": rows, "can_edit": request.membership.allows(Permission.PUBLISH)},
+    )
+
+
+@org_view(Permission.PUBLISH)
+def objective_edit(request: OrgRequest, pk: int | None = None) -> HttpResponse:
+    item = get_object_or_404(Objective, pk=pk, organisation=request.organisation) if pk else None
+    initial = {} if item else {"start": timezone.localdate()}
+    form = ObjectiveForm(_posted(request), instance=item, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        before = None if item is None else {"title": item.title, "target": item.target}
+        saved = form.save(commit=False)
+        saved.organisation = request.organisation
+        saved.created_by = saved.created_by or request.user
+        saved.save()
+        record(
+            organisation=request.organisation,
+            actor=request.user,
+            action="objective.saved",
+            target=saved,
+            before=before,
+            after={"title": saved.title, "kpi": saved.kpi, "target": saved.target},
+        )
+        messages.success(request, _("Objectif enregistré."))
+        return redirect("strategy:objectives", org=request.organisation.slug)
+    title = _("Modifier l'objectif") if item else _("Ajouter un objectif")
+    return render(request, "strategy/objective_form.html", {"form": form, "title": title})
+
+
+@org_view(Permission.PUBLISH)
+def objective_delete(request: OrgRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(Objective, pk=pk, organisation=request.organisation)
+    if request.method == "POST":
+        record(
+            organisation=request.organisation,
+            actor=request.user,
+            action="objective.deleted",
+            target=item,
+            before={"title": item.title, "kpi": item.kpi, "target": item.target},
+        )
+        item.delete()
+        messages.success(request, _("Objectif supprimé."))
+        return redirect("strategy:objectives", org=request.organisation.slug)
+    return render(request, "strategy/objective_delete.html", {"item": item})

@@ -10,6 +10,7 @@ from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from conftest import make_user
+from parvis.connectors.models import ConnectedAccount
 from parvis.organisations.models import Membership, Organisation, OrganisationKind, Role
 from tests.browser.conftest import log_in
 
@@ -152,3 +153,29 @@ def test_the_buzzform_is_drafted_resumed_validated_exported_and_sent(
     assert Path(download.value.path()).read_bytes().startswith(b"%PDF-")
     page.get_by_role("button", name="Envoyer au service communication").click()
     expect(page.get_by_text("Le questionnaire part vers com@commune.test")).to_be_visible()
+
+
+def test_an_objective_shows_its_computed_progress(
+    live_server: LiveServer, page: Page, lea: str
+) -> None:
+    ConnectedAccount.objects.create(
+        organisation=Organisation.objects.get(slug="commune"),
+        network="mastodon",
+        service_url="https://mastodon.test",
+        remote_id="1",
+        handle="ville@mastodon.test",
+        followers_count=1500,
+    )
+    log_in(page, live_server.url, lea)
+    page.goto(f"{live_server.url}/o/commune/strategie/objectifs/")
+    page.get_by_role("link", name="Ajouter un objectif").click()
+    page.get_by_label("Objectif").fill("Passer à 2 000 abonnés")
+    page.get_by_label("Indicateur").select_option("followers")
+    page.get_by_label("Point de départ").fill("1000")
+    page.get_by_label("Cible").fill("2000")
+    page.get_by_label("Échéance").fill("2030-06-30")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_text("Objectif enregistré.")).to_be_visible()
+    row = page.get_by_role("row", name="Passer à 2 000 abonnés")
+    expect(row.get_by_role("cell", name="1500", exact=True)).to_be_visible()
+    expect(row.locator("progress")).to_have_attribute("value", "50")

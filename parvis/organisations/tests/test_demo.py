@@ -17,7 +17,7 @@ from parvis.organisations.models import (
     Role,
     Theme,
 )
-from parvis.strategy.models import CharterVersion, EditorialLineVersion
+from parvis.strategy.models import CharterVersion, EditorialLineVersion, Objective
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +33,7 @@ def counts() -> dict[str, int]:
             NotificationChannel,
             CharterVersion,
             EditorialLineVersion,
+            Objective,
         )
     }
 

@@ -55,6 +55,9 @@ PUBLISH_PAGES = {
     "strategy:certification_declare",
     "strategy:buzzform_edit",
     "strategy:buzzform_send",
+    "strategy:objective_add",
+    "strategy:objective_edit",
+    "strategy:objective_delete",
 }
 
 
