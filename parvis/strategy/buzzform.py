@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +19,7 @@ from parvis.audit.services import record
 from parvis.organisations.models import Organisation
 from parvis.strategy import editorial
 from parvis.strategy.models import BuzzFormDraft, BuzzFormVersion
+from parvis.strategy.versioning import write_version
 
 AUDIENCES = {
     "public": _("Grand public et utilisateurs finaux"),
@@ -73,29 +73,26 @@ def save_draft(organisation: Organisation, answers: dict[str, Any], *, actor: Us
 
 def submit(organisation: Organisation, answers: dict[str, Any], *, actor: User) -> BuzzFormVersion:
     """A new version from complete answers; the draft, if any, is done with."""
-    for attempt in range(3):
-        try:
-            with transaction.atomic():
-                before = latest(organisation)
-                version = BuzzFormVersion.objects.create(
-                    organisation=organisation,
-                    number=(before.number if before else 0) + 1,
-                    answers=answers,
-                    author=actor,
-                )
-                BuzzFormDraft.objects.filter(organisation=organisation).delete()
-                record(
-                    organisation=organisation,
-                    actor=actor,
-                    action="buzzform.submitted",
-                    target=version,
-                    after={"version": version.number},
-                )
-                return version
-        except IntegrityError:
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
+
+    def write() -> BuzzFormVersion:
+        before = latest(organisation)
+        version = BuzzFormVersion.objects.create(
+            organisation=organisation,
+            number=(before.number if before else 0) + 1,
+            answers=answers,
+            author=actor,
+        )
+        BuzzFormDraft.objects.filter(organisation=organisation).delete()
+        record(
+            organisation=organisation,
+            actor=actor,
+            action="buzzform.submitted",
+            target=version,
+            after={"version": version.number},
+        )
+        return version
+
+    return write_version(write)
 
 
 def labelled(answers: dict[str, Any]) -> dict[str, Any]:

@@ -10,13 +10,13 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from parvis.accounts.models import User
 from parvis.audit.services import record
 from parvis.organisations.models import Organisation
 from parvis.strategy.models import Article, CharterKind, CharterVersion
+from parvis.strategy.versioning import write_version
 
 
 @dataclass(frozen=True)
@@ -77,14 +77,7 @@ def change(
     Two editors saving at once: the second's version number is taken, so its edit is made
     again on the version the first one wrote, and neither change is lost.
     """
-    for attempt in range(3):
-        try:
-            with transaction.atomic():
-                return _write(organisation, kind, edit, actor=actor, note=note)
-        except IntegrityError:
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
+    return write_version(lambda: _write(organisation, kind, edit, actor=actor, note=note))
 
 
 def _write(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -18,6 +17,7 @@ from parvis.audit.services import record
 from parvis.organisations.models import Organisation, OrganisationKind
 from parvis.strategy import charters
 from parvis.strategy.models import CharterKind, EditorialLineVersion
+from parvis.strategy.versioning import write_version
 
 FIELDS = (
     "themes",
@@ -56,14 +56,7 @@ def write(
     organisation: Organisation, values: dict[str, Any], *, actor: User | None, note: str
 ) -> EditorialLineVersion:
     """A new version holding ``values`` (every field of FIELDS)."""
-    for attempt in range(3):  # two editors at once: the second takes the next number
-        try:
-            with transaction.atomic():
-                return _write(organisation, values, actor=actor, note=note)
-        except IntegrityError:
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
+    return write_version(lambda: _write(organisation, values, actor=actor, note=note))
 
 
 def _write(
