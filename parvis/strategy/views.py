@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -38,6 +40,8 @@ from parvis.strategy.models import (
 )
 from parvis.strategy.tasks import send_buzzform
 
+V = TypeVar("V", bound=Model)
+
 
 def _kind(kind: str) -> str:
     if kind not in CharterKind.values:
@@ -55,6 +59,19 @@ def _current_or_404(request: OrgRequest, kind: str) -> CharterVersion:
 def _posted(request: HttpRequest) -> QueryDict | None:
     """The submitted data; an empty form (every field optional) is still submitted."""
     return request.POST if request.method == "POST" else None
+
+
+def _shown_and_latest(versions: QuerySet[V], number: int | None) -> tuple[V | None, V | None]:
+    """Version ``number`` of ``versions`` (404 when there is none), or the latest one; and
+    the latest one, the version in force."""
+    latest = versions.order_by("-number").first()
+    return (latest if number is None else get_object_or_404(versions, number=number)), latest
+
+
+def _download(content: bytes | str, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def _back(request: OrgRequest, kind: str) -> HttpResponse:
@@ -80,12 +97,7 @@ def charter(request: OrgRequest, kind: str, number: int | None = None) -> HttpRe
     """The version in force (or version ``number``), and the history of the versions."""
     kind = _kind(kind)
     versions = CharterVersion.objects.filter(organisation=request.organisation, kind=kind)
-    version = (
-        get_object_or_404(versions, number=number)
-        if number is not None
-        else versions.order_by("-number").first()
-    )
-    latest = versions.order_by("-number").first()
+    version, latest = _shown_and_latest(versions, number)
     return render(
         request,
         "strategy/charter.html",
@@ -223,8 +235,7 @@ def public_charter(request: HttpRequest, org: str, number: int | None = None) ->
     """The public moderation charter of ``org``: no login, the version in force by default."""
     organisation = get_object_or_404(Organisation, slug=org)
     versions = CharterVersion.objects.filter(organisation=organisation, kind=CharterKind.MODERATION)
-    latest = versions.order_by("-number").first()
-    version = get_object_or_404(versions, number=number) if number is not None else latest
+    version, latest = _shown_and_latest(versions, number)
     if version is None:
         raise Http404
     return render(
@@ -248,8 +259,7 @@ def public_charter(request: HttpRequest, org: str, number: int | None = None) ->
 def editorial(request: OrgRequest, number: int | None = None) -> HttpResponse:
     """The editorial line in force (or version ``number``), and its history."""
     versions = EditorialLineVersion.objects.filter(organisation=request.organisation)
-    latest = versions.order_by("-number").first()
-    line = get_object_or_404(versions, number=number) if number is not None else latest
+    line, latest = _shown_and_latest(versions, number)
     history = [
         (version, lines.field_labels(version.changed_fields))
         for version in versions.select_related("author").order_by("-number")
@@ -296,13 +306,10 @@ def editorial_export(request: OrgRequest, number: int, fmt: str) -> HttpResponse
     line = get_object_or_404(EditorialLineVersion, organisation=request.organisation, number=number)
     name = f"ligne-editoriale-{request.organisation.slug}-v{line.number}"
     if fmt == "md":
-        response = HttpResponse(lines.markdown(line), content_type="text/markdown; charset=utf-8")
-    elif fmt == "pdf":
-        response = HttpResponse(lines.pdf(line), content_type="application/pdf")
-    else:
-        raise Http404
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+        return _download(lines.markdown(line), "text/markdown; charset=utf-8", f"{name}.md")
+    if fmt == "pdf":
+        return _download(lines.pdf(line), "application/pdf", f"{name}.pdf")
+    raise Http404
 
 
 # --- Certification -------------------------------------------------------------------------------
@@ -373,10 +380,8 @@ def certification_detail(request: OrgRequest, pk: int) -> HttpResponse:
 @org_view()
 def certification_dossier(request: OrgRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(Certification, pk=pk, organisation=request.organisation)
-    response = HttpResponse(certification.dossier_pdf(item), content_type="application/pdf")
     name = f"dossier-certification-{item.network}-{request.organisation.slug}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return _download(certification.dossier_pdf(item), "application/pdf", name)
 
 
 # --- BuzzForm ------------------------------------------------------------------------------------
@@ -386,8 +391,7 @@ def certification_dossier(request: OrgRequest, pk: int) -> HttpResponse:
 def buzzform_page(request: OrgRequest, number: int | None = None) -> HttpResponse:
     """The latest questionnaire (or version ``number``), the draft in progress, the history."""
     versions = BuzzFormVersion.objects.filter(organisation=request.organisation)
-    latest = versions.order_by("-number").first()
-    version = get_object_or_404(versions, number=number) if number is not None else latest
+    version, latest = _shown_and_latest(versions, number)
     return render(
         request,
         "strategy/buzzform.html",
@@ -429,10 +433,8 @@ def buzzform_edit(request: OrgRequest) -> HttpResponse:
 @org_view()
 def buzzform_pdf(request: OrgRequest, number: int) -> HttpResponse:
     version = get_object_or_404(BuzzFormVersion, organisation=request.organisation, number=number)
-    response = HttpResponse(buzzform.pdf(version), content_type="application/pdf")
     name = f"buzzform-{request.organisation.slug}-v{version.number}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return _download(buzzform.pdf(version), "application/pdf", name)
 
 
 @org_view(Permission.PUBLISH)
