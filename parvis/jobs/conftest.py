@@ -35,9 +35,14 @@ def database_url() -> str:
 
 
 @pytest.fixture
-def start_worker() -> Iterator[Callable[..., subprocess.Popen[bytes]]]:
-    """Starts ``parvis worker`` subprocesses; every one is killed by its PID at the end."""
+def start_worker(tmp_path: Path) -> Iterator[Callable[..., subprocess.Popen[bytes]]]:
+    """Starts ``parvis worker`` subprocesses; every one is killed by its PID at the end.
+
+    Their logs go to ``<tmp_path>/worker-<id>.log``: a pipe nobody reads would fill up and
+    block a worker in the middle of its work.
+    """
     started: list[subprocess.Popen[bytes]] = []
+    logs = []
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "parvis.settings",
@@ -48,6 +53,8 @@ def start_worker() -> Iterator[Callable[..., subprocess.Popen[bytes]]]:
     }
 
     def start(worker_id: str, *extra: str) -> subprocess.Popen[bytes]:
+        log = (tmp_path / f"worker-{worker_id}.log").open("ab")
+        logs.append(log)
         process = subprocess.Popen(  # noqa: S603 — our interpreter, our module
             [
                 sys.executable,
@@ -65,7 +72,7 @@ def start_worker() -> Iterator[Callable[..., subprocess.Popen[bytes]]]:
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=log,
         )
         started.append(process)
         return process
@@ -75,8 +82,8 @@ def start_worker() -> Iterator[Callable[..., subprocess.Popen[bytes]]]:
         if process.poll() is None:
             os.kill(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
-        if process.stderr:
-            process.stderr.close()
+    for log in logs:
+        log.close()
 
 
 def wait_for(condition: Callable[[], object], timeout: float, what: str) -> None:
