@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "parvis.notify",
     "parvis.connectors",
     "parvis.connectors.feeds",
+    "parvis.connectors.sandbox",
     "parvis.publishing",
     "parvis.analysis",
     "parvis.strategy",
@@ -279,6 +280,12 @@ TASKS = {
 }
 # A worker that has not beaten for this long is considered dead; its running jobs are recovered.
 PARVIS_WORKER_STALE_SECONDS = env.integer("PARVIS_WORKER_STALE_SECONDS", 120, minimum=10)
+
+# --- Publishing -----------------------------------------------------------------------------------
+# "Publier maintenant" leaves after this many seconds, during which it can still be cancelled.
+PARVIS_UNDO_SECONDS = env.integer("PARVIS_UNDO_SECONDS", 30, minimum=0, maximum=600)
+# Warn this many hours before an account's gap in publication opens (editorial cadence).
+PARVIS_GAP_NOTICE_HOURS = env.integer("PARVIS_GAP_NOTICE_HOURS", 24, minimum=1, maximum=336)
 
 # --- Outbound HTTP (parvis.core.http) ------------------------------------------------------------
 PARVIS_HTTP_TIMEOUT = env.integer("PARVIS_HTTP_TIMEOUT", 15, minimum=1, maximum=300)

@@ -12,7 +12,10 @@ urlpatterns = [
     path("o/<slug:org>/parametres/", include("parvis.organisations.urls")),
     path("o/<slug:org>/journal/", include("parvis.audit.urls")),
     path("o/<slug:org>/strategie/", include("parvis.strategy.urls")),
+    path("o/<slug:org>/publication/", include("parvis.publishing.urls")),
     path("chartes/", include("parvis.strategy.public_urls")),
+    path("bac-a-sable/", include("parvis.connectors.sandbox.urls")),
+    path("agenda/", include("parvis.publishing.feed_urls")),
     path("", include("parvis.ops.urls")),
     path("", include("parvis.front.urls")),
 ]

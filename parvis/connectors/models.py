@@ -18,6 +18,8 @@ from parvis.organisations.models import Organisation
 class Network(models.TextChoices):
     MASTODON = "mastodon", "Mastodon"
     BLUESKY = "bluesky", "Bluesky"
+    # The training network: everything stays in the instance (see parvis.connectors.sandbox).
+    SANDBOX = "sandbox", _("Bac à sable (entraînement)")
 
 
 class Health(models.TextChoices):

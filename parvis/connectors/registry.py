@@ -11,6 +11,7 @@ from parvis.connectors.base import Connector
 CONNECTOR_PATHS = {
     "mastodon": "parvis.connectors.mastodon.connector.MastodonConnector",
     "bluesky": "parvis.connectors.bluesky.connector.BlueskyConnector",
+    "sandbox": "parvis.connectors.sandbox.connector.SandboxConnector",
 }
 
 

@@ -24,6 +24,8 @@ from parvis.connectors.forms import BlueskyConnectForm, MastodonConnectForm
 from parvis.connectors.labels import capability_rows
 from parvis.connectors.mastodon import oauth
 from parvis.connectors.models import ConnectedAccount, MastodonApplication, Network
+from parvis.connectors.sandbox.forms import ScenarioForm
+from parvis.connectors.sandbox.scenarios import SCENARIOS
 from parvis.core.links import absolute_url
 from parvis.organisations.access import OrgRequest, get_membership, org_view
 from parvis.organisations.models import Permission
@@ -57,6 +59,9 @@ def account_detail(request: OrgRequest, pk: int) -> HttpResponse:
             "account": account,
             "capabilities": capability_rows(connector.account_capabilities()),
             "limits": connector.account_limits(),
+            "can_publish": request.membership.allows(Permission.PUBLISH),
+            "scenarios": list(SCENARIOS.items()),
+            "scenario_form": ScenarioForm(),
         },
     )
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from parvis.front.sections import current_section, navigation
 from parvis.organisations.models import Membership, Organisation, memberships_of
+from parvis.publishing import crisis
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         "memberships": memberships,
         "organisation_choices": _switch_choices(request, memberships, organisation),
         "navigation": navigation(request, organisation.slug) if organisation else [],
+        "crisis": crisis.active(organisation) if organisation else None,
         "theme": theme,
         "base_template": f"front/{theme}/base.html",
     }

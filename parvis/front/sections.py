@@ -27,17 +27,7 @@ class Section:
 SECTIONS: tuple[Section, ...] = (
     Section("dashboard", _("Tableau de bord"), "front:dashboard"),
     Section("strategy", _("Stratégie"), "strategy:index"),
-    Section(
-        "publishing",
-        _("Publication"),
-        "front:publishing",
-        _(
-            "Un rédacteur avec une variante par réseau, des brouillons, une programmation, "
-            "un calendrier éditorial et des vérifications avant chaque envoi, sans jamais "
-            "partager de mot de passe."
-        ),
-        available=False,
-    ),
+    Section("publishing", _("Publication"), "publishing:index"),
     Section(
         "inbox",
         _("Boîte de réception"),

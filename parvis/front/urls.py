@@ -10,9 +10,6 @@ urlpatterns = [
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("o/<slug:org>/", views.dashboard, name="dashboard"),
     # Placeholders until each domain is built; the issue that builds one replaces its line.
-    path(
-        "o/<slug:org>/publication/", views.placeholder, {"section": "publishing"}, name="publishing"
-    ),
     path("o/<slug:org>/boite/", views.placeholder, {"section": "inbox"}, name="inbox"),
     path("o/<slug:org>/veille/", views.placeholder, {"section": "listening"}, name="listening"),
     path(

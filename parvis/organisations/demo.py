@@ -17,6 +17,7 @@ from parvis.organisations.models import (
     ResourcePerson,
     Role,
 )
+from parvis.publishing import demo as publishing_demo
 from parvis.strategy import charters, editorial
 from parvis.strategy.models import CharterKind, Kpi, Objective
 
@@ -33,7 +34,7 @@ DEMO_EDITORIAL_LINE = {
     "language_level": "simple",
     "forbidden_words": ["bobo*", "racaille"],
     "forbidden_topics": {"politique nationale": ["gouvernement", "ministre", "Assemblée"]},
-    "cadence": {"mastodon": 5, "bluesky": 5},
+    "cadence": {"mastodon": 5, "bluesky": 5, "sandbox": 2},
     "reply_policy": "Réponse sous 24 h ouvrées ; questions orientées vers la personne ressource.",
 }
 # Shown by `make run`; demo accounts exist only where `parvis demo` was run.
@@ -187,6 +188,7 @@ def load_demo() -> list[Organisation]:
                 start=today,
                 deadline=today + datetime.timedelta(days=180),
             )
+    publishing_demo.load(ville, User.objects.get(email="cm@ville-de-demo.test"))
     for organisation in organisations.values():
         for kind in CharterKind.values:
             if charters.current(organisation, kind) is None:

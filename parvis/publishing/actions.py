@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from dataclasses import dataclass
 
@@ -17,12 +18,14 @@ from parvis.connectors.base import Draft, MediaFile
 from parvis.connectors.models import ConnectedAccount
 from parvis.jobs.api import enqueue_after_commit
 from parvis.publishing.checks import check_draft
-from parvis.publishing.models import Delivery, DeliveryMedia
+from parvis.publishing.models import Delivery, DeliveryMedia, DeliveryState, Post
 from parvis.publishing.tasks import deliver
 from parvis.strategy.editorial import rules_for
 
 # Decompression bombs: an image of more pixels than this is refused before anything else.
 MAX_IMAGE_PIXELS = 50_000_000
+# A side longer than this is refused: the networks shrink or refuse such images.
+MAX_IMAGE_SIDE = 10_000
 IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
 
 
@@ -47,6 +50,14 @@ def read_image(data: bytes, filename: str, alt_text: str = "") -> MediaFile:
             _("%(name)s : format %(kind)s non accepté (JPEG, PNG, GIF ou WebP).")
             % {"name": filename, "kind": kind}
         )
+    if max(width, height) > MAX_IMAGE_SIDE:
+        raise MediaRefusedError(
+            _(
+                "%(name)s mesure %(width)d sur %(height)d px : %(max)d px au plus de côté "
+                "(les réseaux réduisent ou refusent les images plus grandes)."
+            )
+            % {"name": filename, "width": width, "height": height, "max": MAX_IMAGE_SIDE}
+        )
     return MediaFile(
         data=data,
         mime_type=IMAGE_TYPES[kind],
@@ -63,17 +74,30 @@ class Prepared:
     findings: list[Finding]
 
 
-def do_create_delivery(account: ConnectedAccount, *, actor: User | None, draft: Draft) -> Prepared:
-    """Check the draft against the account's network; if nothing blocks, store and enqueue it."""
-    # Against the account's network and the organisation's editorial line and charter.
-    rules = rules_for(account.organisation)
-    findings = check_draft(draft, services.connector_for(account), rules)
-    if blocking(findings):
-        return Prepared(None, findings)
+def store_delivery(
+    account: ConnectedAccount,
+    draft: Draft,
+    *,
+    actor: User | None,
+    post: Post | None = None,
+    scheduled_at: dt.datetime | None = None,
+    crisis: bool = False,
+    paused: bool = False,
+) -> Delivery:
+    """Write one delivery and its media, and enqueue it (due at ``scheduled_at``) on commit.
+
+    ``crisis``: a crisis broadcast (leaves during crisis mode, pinned); ``paused``: written
+    paused, because crisis mode is on, and not enqueued.
+    """
     with transaction.atomic():
         delivery = Delivery.objects.create(
             organisation=account.organisation,
             account=account,
+            post=post,
+            scheduled_at=scheduled_at,
+            crisis=crisis,
+            pin=crisis,
+            state=DeliveryState.PAUSED if paused else DeliveryState.PENDING,
             created_by=actor,
             text=draft.text,
             content_warning=draft.content_warning,
@@ -91,5 +115,27 @@ def do_create_delivery(account: ConnectedAccount, *, actor: User | None, draft: 
                 height=media.height,
                 position=position,
             )
-        enqueue_after_commit(deliver, delivery.pk)
-    return Prepared(delivery, findings)
+        if not paused:
+            enqueue_delivery(delivery)
+    return delivery
+
+
+def enqueue_delivery(delivery: Delivery) -> None:
+    """Enqueue the delivery's job on commit, to run when it is due.
+
+    A backend that cannot defer (the immediate one, for debugging) runs it at once: the
+    claim then finds a delivery not yet due and leaves it.
+    """
+    later = delivery.scheduled_at is not None and deliver.get_backend().supports_defer
+    task = deliver.using(run_after=delivery.scheduled_at) if later else deliver
+    enqueue_after_commit(task, delivery.pk)
+
+
+def do_create_delivery(account: ConnectedAccount, *, actor: User | None, draft: Draft) -> Prepared:
+    """Check the draft against the account's network; if nothing blocks, store and enqueue it."""
+    # Against the account's network and the organisation's editorial line and charter.
+    rules = rules_for(account.organisation)
+    findings = check_draft(draft, services.connector_for(account), rules)
+    if blocking(findings):
+        return Prepared(None, findings)
+    return Prepared(store_delivery(account, draft, actor=actor), findings)

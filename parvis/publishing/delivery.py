@@ -17,18 +17,23 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parvis.audit.services import record
 from parvis.connectors import services
+from parvis.connectors.base import Capability
 from parvis.connectors.errors import ConnectorError
 from parvis.connectors.remote import PublishedPost
+from parvis.core.links import absolute_url
+from parvis.jobs.api import enqueue_after_commit
 from parvis.jobs.errors import TransientError
-from parvis.publishing.models import Delivery, DeliveryState
+from parvis.publishing.models import Crisis, Delivery, DeliveryState
 
 logger = logging.getLogger("parvis.publishing")
 
@@ -42,13 +47,19 @@ class Claim:
 def claim(delivery_id: int, now: dt.datetime | None = None) -> Claim | None:
     """Take the delivery for this run, or None when it is not ours to send.
 
-    A ``pending`` row is taken; a ``sending`` row only when its claim is older than the
-    worker-stale delay (its worker died: the jobs layer recovered the job), never while
-    another run may still be sending it.
+    A ``pending`` row is taken once it is due (its time has come: a job enqueued before a
+    rescheduling finds it not due and leaves it) and unless crisis mode holds it back; a
+    ``sending`` row only when its claim is older than the worker-stale delay (its worker
+    died: the jobs layer recovered the job), never while another run may still be sending it.
     """
     now = now or timezone.now()
     stale = now - dt.timedelta(seconds=settings.PARVIS_WORKER_STALE_SECONDS)
-    claimable = Q(state=DeliveryState.PENDING) | Q(
+    due = Q(scheduled_at__isnull=True) | Q(scheduled_at__lte=now)
+    # While crisis mode is on, only its broadcast leaves (a confirmation racing the start of
+    # the crisis cannot slip through); a delivery already on its way is still reconciled.
+    in_crisis = Exists(Crisis.objects.filter(organisation=OuterRef("organisation"), ended_at=None))
+    allowed = Q(crisis=True) | ~Q(in_crisis)
+    claimable = (Q(state=DeliveryState.PENDING) & due & allowed) | Q(
         state=DeliveryState.SENDING, claimed_at__lt=stale
     )
     claimed = Delivery.objects.filter(claimable, pk=delivery_id).update(
@@ -94,6 +105,35 @@ def _mark_sent(delivery: Delivery, published: PublishedPost, *, reconciled: bool
 def _mark_failed(delivery: Delivery, reason: str) -> None:
     Delivery.objects.filter(pk=delivery.pk).update(state=DeliveryState.FAILED, last_error=reason)
     logger.warning("delivery %s failed: %s", delivery.pk, reason)
+    from parvis.publishing.tasks import notify_failure  # the tasks module imports this one
+
+    enqueue_after_commit(notify_failure, delivery.pk)
+
+
+def notify_failure(delivery_id: int) -> str:
+    """Tell the author (and whoever confirmed it) by e-mail, with the reason and a link."""
+    delivery = (
+        Delivery.objects.select_related("account", "created_by", "post__created_by")
+        .filter(pk=delivery_id, state=DeliveryState.FAILED)
+        .first()
+    )
+    if delivery is None:
+        return "not failed"  # retried meanwhile
+    people = {delivery.created_by, delivery.post.created_by if delivery.post else None}
+    addresses = sorted(person.email for person in people if person is not None)
+    if not addresses:
+        return "nobody"
+    link = (
+        absolute_url("publishing:detail", org=delivery.organisation.slug, pk=delivery.post_id)
+        if delivery.post_id
+        else absolute_url("publishing:index", org=delivery.organisation.slug)
+    )
+    EmailMessage(
+        subject=str(_("Échec de publication sur %(handle)s")) % {"handle": delivery.account.handle},
+        body=render_to_string("publishing/email/failed.txt", {"delivery": delivery, "link": link}),
+        to=addresses,
+    ).send()
+    return "sent"
 
 
 def deliver(delivery_id: int) -> str:
@@ -101,10 +141,24 @@ def deliver(delivery_id: int) -> str:
 
     Raises :class:`TransientError` when trying again later may succeed.
     """
-    taken = claim(delivery_id)
+    now = timezone.now()
+    taken = claim(delivery_id, now)
     if taken is None:
-        state = Delivery.objects.filter(pk=delivery_id).values_list("state", flat=True).first()
-        return str(state or "gone")
+        row = Delivery.objects.filter(pk=delivery_id).values("state", "claimed_at").first()
+        if row is None:
+            return "gone"
+        if row["state"] == DeliveryState.SENDING and row["claimed_at"] is not None:
+            # Another run holds it, or held it and died: this job must not end here, or a
+            # delivery whose worker died could stay "sending" for ever. Come back once the
+            # claim is stale; then the delivery is reconciled, or found sent meanwhile.
+            stale_at = row["claimed_at"] + dt.timedelta(
+                seconds=settings.PARVIS_WORKER_STALE_SECONDS
+            )
+            raise TransientError(
+                _("Envoi en cours par un autre processus."),
+                retry_after=max(1.0, (stale_at - now).total_seconds() + 1),
+            )
+        return str(row["state"])
     delivery, account = taken.delivery, taken.delivery.account
     if not account.is_connected:
         _mark_failed(
@@ -132,13 +186,28 @@ def deliver(delivery_id: int) -> str:
         )
         raise TransientError(error.message, retry_after=error.retry_after) from error
     _mark_sent(delivery, published, reconciled=False)
+    if delivery.pin:
+        _pin(delivery, published)
     return DeliveryState.SENT
 
 
+def _pin(delivery: Delivery, published: PublishedPost) -> None:
+    """Pin a crisis broadcast where the network can; a refusal is noted, never a failure."""
+    account = delivery.account
+    if not services.connector_for(account).can(Capability.PIN):
+        return
+    try:
+        services.call(account, lambda c: c.pin(published.remote_id))
+    except ConnectorError as error:
+        Delivery.objects.filter(pk=delivery.pk).update(
+            last_error=_("Publié, mais pas épinglé : %(reason)s") % {"reason": error.message}
+        )
+
+
 def retry(delivery: Delivery) -> bool:
-    """Put a failed delivery back in line (by hand, after its cause was fixed)."""
+    """Put a failed delivery back in line (by hand, after its cause was fixed), due now."""
     return bool(
         Delivery.objects.filter(pk=delivery.pk, state=DeliveryState.FAILED).update(
-            state=DeliveryState.PENDING
+            state=DeliveryState.PENDING, scheduled_at=None
         )
     )

@@ -1,12 +1,17 @@
-"""One post going out to one connected account, exactly once: the delivery and its media.
+"""Posts as the team writes them, and what goes out: one delivery per account, exactly once.
 
-The state machine on the row decides what runs (see :mod:`parvis.publishing.delivery`):
-pending → sending → sent, or failed with its reason; a crash leaves "sending", which the
-next run reconciles with the network before sending anything.
+A :class:`Post` is written in the composer, shared in the team while it is a draft, with one
+:class:`Variant` per selected account and its media. Confirming it writes one
+:class:`Delivery` per variant, due at the time chosen (or at the end of the undo window).
+
+The state machine on a delivery decides what runs (see :mod:`parvis.publishing.delivery`):
+pending → sending → sent, or failed with its reason, or cancelled while still pending; a
+crash leaves "sending", which the next run reconciles with the network before sending.
 """
 
 from __future__ import annotations
 
+import secrets
 import uuid
 
 from django.conf import settings
@@ -18,15 +23,125 @@ from parvis.connectors.models import ConnectedAccount
 from parvis.organisations.models import Organisation
 
 
+def stored_media(item: PostMedia | DeliveryMedia, filename: str) -> MediaFile:
+    """A stored image as the connectors take it, its bytes read from storage."""
+    with item.file.open("rb") as stream:
+        data = stream.read()
+    return MediaFile(
+        data=data,
+        mime_type=item.mime_type,
+        filename=filename,
+        alt_text=item.alt_text,
+        width=item.width,
+        height=item.height,
+    )
+
+
 class DeliveryState(models.TextChoices):
     PENDING = "pending", _("En attente d'envoi")
     SENDING = "sending", _("Envoi en cours")
     SENT = "sent", _("Publié")
     FAILED = "failed", _("Échec")
+    CANCELLED = "cancelled", _("Annulé")
+    PAUSED = "paused", _("En pause (mode crise)")
+
+
+class PostState(models.TextChoices):
+    DRAFT = "draft", _("Brouillon")
+    SCHEDULED = "scheduled", _("Confirmée")  # its deliveries exist: they say where it stands
+
+
+class Post(models.Model):
+    """One publication as the team writes it: common text, theme, media, and its variants."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="posts")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField(_("texte"), blank=True)
+    theme = models.CharField(_("thème"), max_length=200, blank=True)
+    content_warning = models.CharField(_("avertissement de contenu"), max_length=500, blank=True)
+    language = models.CharField(_("langue"), max_length=8, default="fr")
+    state = models.CharField(
+        _("état"), max_length=10, choices=PostState.choices, default=PostState.DRAFT
+    )
+    # Raised at every save: an editor working on an older revision is told, nothing is lost.
+    revision = models.PositiveIntegerField(default=1)
+    scheduled_at = models.DateTimeField(_("date de publication"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # An administrator sent it despite a blocking finding: why (also in the audit log).
+    override_reason = models.TextField(_("motif du passage outre"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+        ordering = ["-updated_at", "-pk"]
+        indexes = [models.Index(fields=["organisation", "state", "scheduled_at"])]
+
+    def __str__(self) -> str:
+        return self.text[:60] or str(_("(publication sans texte)"))
+
+
+class Variant(models.Model):
+    """The post as it goes to one account; an empty text means the post's own text."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="variants")
+    account = models.ForeignKey(ConnectedAccount, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("texte pour ce compte"), blank=True)
+
+    class Meta:
+        ordering = ["account__network", "account__handle"]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "account"], name="one_variant_per_account")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post_id} → {self.account}"
+
+    @property
+    def effective_text(self) -> str:
+        return self.text or self.post.text
+
+
+class PostMedia(models.Model):
+    """An image of the post, with its description (required before it can be confirmed)."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="media")
+    file = models.FileField(upload_to="posts/%Y/%m/")
+    filename = models.CharField(max_length=200)
+    mime_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    alt_text = models.TextField(_("texte alternatif"), blank=True)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.filename
 
 
 class Delivery(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    # The composer's post it comes from (none for `parvis publish`): deliveries are its record.
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.PROTECT, related_name="deliveries"
+    )
+    # Not claimed before this time: the scheduled time, or the end of the undo window.
+    scheduled_at = models.DateTimeField(null=True, blank=True)
+    # A crisis broadcast: it leaves while crisis mode pauses everything else, and is pinned.
+    crisis = models.BooleanField(default=False)
+    pin = models.BooleanField(default=False)
     account = models.ForeignKey(
         ConnectedAccount, on_delete=models.PROTECT, related_name="deliveries"
     )
@@ -56,35 +171,95 @@ class Delivery(models.Model):
         verbose_name = _("envoi")
         verbose_name_plural = _("envois")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["state", "created_at"])]
+        indexes = [
+            models.Index(fields=["state", "created_at"]),
+            models.Index(fields=["state", "scheduled_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.account} — {self.text[:40]}"
 
     def draft(self) -> Draft:
         """The post as the connector takes it (media read from storage)."""
-        media = []
-        for item in self.media.order_by("position"):
-            with item.file.open("rb") as stream:
-                data = stream.read()
-            media.append(
-                MediaFile(
-                    data=data,
-                    mime_type=item.mime_type,
-                    filename=item.file.name.rsplit("/", 1)[-1],
-                    alt_text=item.alt_text,
-                    width=item.width,
-                    height=item.height,
-                )
-            )
+        media = tuple(
+            stored_media(item, item.file.name.rsplit("/", 1)[-1])
+            for item in self.media.order_by("position")
+        )
         return Draft(
             text=self.text,
-            media=tuple(media),
+            media=media,
             content_warning=self.content_warning,
             language=self.language,
             visibility=Visibility(self.visibility),
             in_reply_to=self.in_reply_to,
         )
+
+
+class Crisis(models.Model):
+    """A crisis mode of an organisation: open until someone ends it."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="crises")
+    kind = models.CharField(_("type"), max_length=30)
+    title = models.CharField(_("intitulé"), max_length=200)
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField(auto_now_add=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mode crise")
+        verbose_name_plural = _("modes crise")
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=models.Q(ended_at=None),
+                name="one_open_crisis_per_organisation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class GapWarning(models.Model):
+    """A gap in an account's publication already announced: one warning per gap."""
+
+    account = models.ForeignKey(ConnectedAccount, on_delete=models.CASCADE, related_name="+")
+    gap_at = models.DateTimeField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "gap_at"], name="one_warning_per_gap")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account} — {self.gap_at:%Y-%m-%d %H:%M}"
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """The private link of an organisation's iCalendar feed (whoever holds it reads it)."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    created_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return str(self.organisation)
 
 
 class DeliveryMedia(models.Model):

@@ -2,11 +2,44 @@
 
 from __future__ import annotations
 
-from parvis.jobs.api import parvis_task
-from parvis.publishing import delivery
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.utils import translation
+
+from parvis.connectors.models import ConnectedAccount
+from parvis.jobs.api import parvis_task, periodic
+from parvis.notify.service import deliver_or_raise
+from parvis.publishing import delivery, regularity
 
 
 @parvis_task(queue="publish", retry_on_crash=True, max_attempts=8)
 def deliver(delivery_id: int) -> str:
     """Publish one delivery exactly once (see :mod:`parvis.publishing.delivery`)."""
     return delivery.deliver(delivery_id)
+
+
+@parvis_task(max_attempts=3)
+def notify_failure(delivery_id: int) -> str:
+    """E-mail the people who wrote and confirmed a post that one of its deliveries failed."""
+    return delivery.notify_failure(delivery_id)
+
+
+@periodic(every=dt.timedelta(hours=1))
+@parvis_task()
+def warn_coming_gaps() -> int:
+    """Once an hour: announce the gaps in publication that open within the notice delay."""
+    return sum(regularity.announce(row) for row in regularity.gaps_to_announce())
+
+
+@parvis_task(max_attempts=3)
+def send_gap_warning(channel_id: int, account_id: int, gap_at: str) -> dict[str, Any]:
+    account = ConnectedAccount.objects.select_related("organisation").get(pk=account_id)
+    rows = regularity.for_organisation(account.organisation)
+    target = next((row.target for row in rows if row.account.pk == account_id), None) or 1
+    with translation.override(settings.LANGUAGE_CODE):
+        notification = regularity.gap_notification(
+            account, dt.datetime.fromisoformat(gap_at), target
+        )
+    return deliver_or_raise(channel_id, notification)

@@ -91,8 +91,11 @@ def observed(certification: Certification) -> dict[str, bool]:
 
 def for_organisation(organisation: Organisation) -> list[Certification]:
     """One certification per account: each connected account gets its own on first sight."""
+    # Training accounts (the sandbox) are never certified: only the networks' own accounts.
     for account in ConnectedAccount.objects.filter(
-        organisation=organisation, disconnected_at__isnull=True
+        organisation=organisation,
+        disconnected_at__isnull=True,
+        network__in=CertificationNetwork.values,
     ):
         Certification.objects.get_or_create(
             organisation=organisation,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from parvis.analysis.analyzers.moderation import CATEGORIES
@@ -111,13 +112,15 @@ class LanguageLevel(models.TextChoices):
 
 
 # The networks a cadence can be set for (the connectors' networks, and those the guides name).
-CADENCE_NETWORKS = {
+CADENCE_NETWORKS: dict[str, str | Promise] = {
     "mastodon": "Mastodon",
     "bluesky": "Bluesky",
     "x": "X",
     "facebook": "Facebook",
     "instagram": "Instagram",
     "linkedin": "LinkedIn",
+    # The training network: a cadence to practise with (shown only where it is set).
+    "sandbox": _("Bac à sable (entraînement)"),
 }
 
 
@@ -168,7 +171,7 @@ class EditorialLineVersion(models.Model):
 
     def cadence_rows(self) -> list[tuple[str, int]]:
         return [
-            (label, int(self.cadence[network]))
+            (str(label), int(self.cadence[network]))
             for network, label in CADENCE_NETWORKS.items()
             if self.cadence.get(network)
         ]

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from conftest import PASSWORD
+from conftest import PASSWORD, make_user
+from parvis.organisations.models import Membership, Organisation, OrganisationKind, Role
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -55,8 +56,19 @@ def screenshots(tmp_path: Path) -> Path:
     return folder
 
 
-def log_in(page: Page, base_url: str, email: str) -> None:
+@pytest.fixture
+def lea(transactional_db: None) -> str:
+    """Léa, community manager of the commune ``commune``: her e-mail, to log in."""
+    commune = Organisation.objects.create(
+        name="Commune de Test", slug="commune", kind=OrganisationKind.COMMUNE
+    )
+    user = make_user("lea@commune.test", "Léa Dubois")
+    Membership.objects.create(organisation=commune, user=user, role=Role.COMMUNITY_MANAGER)
+    return user.email
+
+
+def log_in(page: Page, base_url: str, email: str, password: str = PASSWORD) -> None:
     page.goto(f"{base_url}/")
     page.fill("input[name=username]", email)
-    page.fill("input[name=password]", PASSWORD)
+    page.fill("input[name=password]", password)
     page.locator("main button[type=submit]").click()

@@ -9,22 +9,12 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from conftest import make_user
 from parvis.connectors.models import ConnectedAccount
-from parvis.organisations.models import Membership, Organisation, OrganisationKind, Role
+from parvis.organisations.demo import DEMO_PASSWORD, load_demo
+from parvis.organisations.models import Organisation
 from tests.browser.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def lea(transactional_db: None) -> str:
-    commune = Organisation.objects.create(
-        name="Commune de Test", slug="commune", kind=OrganisationKind.COMMUNE
-    )
-    user = make_user("lea@commune.test", "Léa Dubois")
-    Membership.objects.create(organisation=commune, user=user, role=Role.COMMUNITY_MANAGER)
-    return user.email
 
 
 def test_a_community_manager_writes_the_charter_and_anyone_reads_it(
@@ -179,3 +169,17 @@ def test_an_objective_shows_its_computed_progress(
     row = page.get_by_role("row", name="Passer à 2 000 abonnés")
     expect(row.get_by_role("cell", name="1500", exact=True)).to_be_visible()
     expect(row.locator("progress")).to_have_attribute("value", "50")
+
+
+def test_the_demo_objectives_show_progress_from_the_training_accounts(
+    live_server: LiveServer, page: Page, transactional_db: None
+) -> None:
+    load_demo()
+    log_in(page, live_server.url, "cm@ville-de-demo.test", DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/o/ville-de-demo/strategie/objectifs/")
+    followers = page.get_by_role("row", name="Passer à 3 000 abonnés")
+    expect(followers.get_by_role("cell", name="2400", exact=True)).to_be_visible()
+    expect(followers.locator("progress")).to_have_attribute("value", "50")
+    cadence = page.get_by_role("row", name="Publier cinq fois par semaine")
+    expect(cadence.get_by_role("cell", name="3,5", exact=True)).to_be_visible()
+    expect(cadence.locator("progress")).to_have_attribute("value", "50")

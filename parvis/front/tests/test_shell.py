@@ -83,7 +83,6 @@ def test_the_switcher_leads_to_the_same_section_in_the_other_organisation(
 @pytest.mark.parametrize(
     ("name", "sentence"),
     [
-        ("publishing", "calendrier éditorial"),
         ("inbox", "personnes ressources"),
         ("listening", "bad buzz"),
         ("analytics", "meilleures heures"),

@@ -120,3 +120,22 @@ def test_the_demo_charter_of_moderation_is_public(client):
     response = client.get(reverse("charters:charter", kwargs={"org": ville.slug}))
     assert response.status_code == 200
     assert "Insultes et attaques personnelles" in response.content.decode()
+
+
+def test_the_demo_objectives_show_progress_computed_from_its_training_accounts():
+    from parvis.strategy import objectives
+    from parvis.strategy.models import Kpi, Objective
+
+    ville, _ = load_demo()
+    found = {
+        item.kpi: objectives.measure(item).progress(item)
+        for item in Objective.objects.filter(organisation=ville)
+    }
+    # 2,400 followers on the way from 1,800 to 3,000; 3.5 posts a week on the way from 2 to 5.
+    assert found[Kpi.FOLLOWERS] == pytest.approx(0.5)
+    assert found[Kpi.POSTS_PER_WEEK] == pytest.approx(0.5)
+    assert found[Kpi.RESPONSE_TIME] is None
+    accounts = ville.connected_accounts.all()
+    assert {a.network for a in accounts} == {"sandbox"}
+    load_demo()
+    assert ville.posts.count() == 14  # a second run publishes nothing more

@@ -19,6 +19,7 @@ from parvis.connectors.feeds.models import FeedSource
 from parvis.connectors.models import ConnectedAccount
 from parvis.notify.models import ChannelKind, NotificationChannel
 from parvis.organisations.models import Membership, ResourcePerson
+from parvis.publishing.models import Delivery, Post
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +40,9 @@ MANAGE_PAGES = {
     "connectors:bluesky_connect",
     "connectors:account_check",
     "connectors:account_disconnect",
+    "connectors:sandbox_connect",
+    "connectors:sandbox_revoke",
+    "connectors:sandbox_reconnect",
 }
 # Pages of editorial work: a contributor (who may only draft) gets 403 on them.
 PUBLISH_PAGES = {
@@ -58,6 +62,14 @@ PUBLISH_PAGES = {
     "strategy:objective_add",
     "strategy:objective_edit",
     "strategy:objective_delete",
+    "connectors:sandbox_play",
+    "publishing:confirm",
+    "publishing:cancel",
+    "publishing:retry",
+    "publishing:resume",
+    "publishing:crisis_prepare",
+    "publishing:crisis_confirm",
+    "publishing:crisis_end",
 }
 
 
@@ -100,7 +112,13 @@ def existing_objects(organisation, admin):
     source = FeedSource.objects.create(
         organisation=organisation, name="Actualités", url="https://www.ville.test/rss"
     )
+    post = Post.objects.create(organisation=organisation, text="Un brouillon")
+    delivery = Delivery.objects.create(
+        organisation=organisation, account=account, post=post, text="Un envoi", state="failed"
+    )
     return {
+        "post": post.pk,
+        "delivery": delivery.pk,
         "account": account.pk,
         "source": source.pk,
         "membership": Membership.objects.get(user=admin).pk,
@@ -111,6 +129,10 @@ def existing_objects(organisation, admin):
 
 
 def _object_of(name: str) -> str:
+    if name in {"publishing:retry", "publishing:resume"}:
+        return "delivery"
+    if name.startswith("publishing:"):
+        return "post"
     if "resource_person" in name:
         return "person"
     if name.startswith("connectors:"):
@@ -187,3 +209,5 @@ def test_a_contributor_gets_403_on_every_editorial_change(
     response = client.post(url, {"name": "x", "url": "https://x.test/rss"})
     assert response.status_code == 403
     assert FeedSource.objects.get(pk=existing_objects["source"]).name == "Actualités"
+    assert Delivery.objects.get(pk=existing_objects["delivery"]).state == "failed"
+    assert Post.objects.get(pk=existing_objects["post"]).state == "draft"

@@ -1,4 +1,4 @@
-"""A connected Mastodon account on mastodon-mock, for the publication tests."""
+"""Connected accounts for the publication tests: Mastodon on mastodon-mock, the sandbox."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from parvis.connectors import actions
 from parvis.connectors.conftest import mastodon_mock, mock  # noqa: F401 — shared fixtures
 from parvis.connectors.mastodon import oauth
 from parvis.connectors.models import ConnectedAccount, Network
+from parvis.connectors.sandbox.connector import connection_for
+from parvis.connectors.sandbox.models import SandboxProfile
 
 
 @pytest.fixture
@@ -16,3 +18,16 @@ def ville(organisation, admin, mock) -> ConnectedAccount:  # noqa: F811
     return actions.do_connect(
         organisation, actor=admin, network=Network.MASTODON, connection=connection
     )
+
+
+def training_account(organisation, handle: str = "ville.bac-a-sable") -> ConnectedAccount:
+    profile = SandboxProfile.objects.create(handle=handle, display_name="Ville", followers_count=10)
+    return actions.do_connect(
+        organisation, actor=None, network=Network.SANDBOX, connection=connection_for(profile)
+    )
+
+
+@pytest.fixture
+def sandbox(organisation) -> ConnectedAccount:
+    """A training-network account: publishing runs in the instance, end to end."""
+    return training_account(organisation)

@@ -80,13 +80,24 @@ def test_after_a_crash_mid_send_the_post_is_found_not_sent_again(ville, mock):
     assert AuditEvent.objects.get(action="post.published").after["reconciled"] is True  # type: ignore[index]
 
 
-def test_a_delivery_another_run_is_sending_is_left_alone(ville):
+def test_a_delivery_another_run_is_sending_is_left_alone_until_its_claim_is_stale(
+    ville, mock, settings
+):
+    settings.PARVIS_WORKER_STALE_SECONDS = 120
     delivery = create(ville, "Réunion publique mardi.")
     assert machine.claim(delivery.pk) is not None  # another run, just now
 
-    assert machine.deliver(delivery.pk) == DeliveryState.SENDING
+    # The job comes back once the claim is stale (its worker may have died), never ends here.
+    with pytest.raises(TransientError) as later:
+        machine.deliver(delivery.pk)
+    assert 115 <= (later.value.retry_after or 0) <= 122
     delivery.refresh_from_db()
     assert delivery.attempts == 1
+    Delivery.objects.filter(pk=delivery.pk).update(
+        claimed_at=timezone.now() - dt.timedelta(seconds=121)
+    )
+    assert machine.deliver(delivery.pk) == DeliveryState.SENT
+    assert sum("Réunion publique" in str(s["content"]) for s in own_statuses(mock, ville)) == 1
 
 
 def test_an_unreachable_instance_keeps_the_delivery_for_a_retry(ville, mock, settings):

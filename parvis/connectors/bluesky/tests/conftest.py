@@ -142,8 +142,8 @@ def _throwaway_cluster() -> Iterator[str]:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
-def bluesky_postgres() -> Iterator[Postgres]:
+@contextlib.contextmanager
+def postgres_for_bluesky() -> Iterator[Postgres]:
     """The run's PostgreSQL server when it has one (fresh schemas), else a throwaway one."""
     _check_node()  # before starting anything
     url = os.environ.get("DATABASE_URL", "")
@@ -154,6 +154,12 @@ def bluesky_postgres() -> Iterator[Postgres]:
         return
     with _throwaway_cluster() as throwaway:
         yield Postgres(throwaway)
+
+
+@pytest.fixture(scope="session")
+def bluesky_postgres() -> Iterator[Postgres]:
+    with postgres_for_bluesky() as postgres:
+        yield postgres
 
 
 # --- The Node harness ---------------------------------------------------------------------------
@@ -241,6 +247,13 @@ def _drain(stream: Any) -> None:
 
 @pytest.fixture(scope="session")
 def bluesky_network(bluesky_postgres: Postgres) -> Iterator[Network]:
+    with running_network(bluesky_postgres) as network:
+        yield network
+
+
+@contextlib.contextmanager
+def running_network(bluesky_postgres: Postgres) -> Iterator[Network]:
+    """The Node harness (PLC, PDS, AppView, Ozone) on 127.0.0.1, stopped by its PID after."""
     node = _check_node()
     schema = _fresh_schema()
     bluesky_postgres.schemas += [f"appview_{schema}", f"ozone_{schema}"]
