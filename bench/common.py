@@ -21,3 +21,15 @@ def machine() -> str:
         f"{cpu}, {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
         f"{platform.system()} {platform.release()}"
     )
+
+
+def django_on_a_new_database() -> None:
+    """Set Django up with the test settings, on a new SQLite file in a temporary folder."""
+    import tempfile
+
+    import django
+
+    os.environ["DJANGO_SETTINGS_MODULE"] = "parvis.settings_test"
+    os.environ["PARVIS_DATA_DIR"] = tempfile.mkdtemp(prefix="parvis-bench-")
+    os.environ["DATABASE_URL"] = f"sqlite:///{os.environ['PARVIS_DATA_DIR']}/bench.sqlite3"
+    django.setup()

@@ -24,22 +24,17 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-os.environ["DJANGO_SETTINGS_MODULE"] = "parvis.settings_test"
-os.environ["PARVIS_DATA_DIR"] = tempfile.mkdtemp(prefix="parvis-bench-")
-os.environ["DATABASE_URL"] = f"sqlite:///{os.environ['PARVIS_DATA_DIR']}/bench.sqlite3"
 
-import django  # noqa: E402
+from common import django_on_a_new_database, machine  # noqa: E402
 
-django.setup()
+django_on_a_new_database()
 
-from common import machine  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
