@@ -75,6 +75,10 @@ class Post(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The feed item it shares, when it comes from the curated sources' suggestions.
+    source_item = models.ForeignKey(
+        "feeds.FeedItem", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # An administrator sent it despite a blocking finding: why (also in the audit log).
     override_reason = models.TextField(_("motif du passage outre"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -243,6 +247,19 @@ class GapWarning(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account} — {self.gap_at:%Y-%m-%d %H:%M}"
+
+
+class SuggestionDismissal(models.Model):
+    """A suggested feed item the team chose not to share: no longer suggested."""
+
+    item = models.OneToOneField("feeds.FeedItem", on_delete=models.CASCADE, related_name="+")
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    dismissed_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return str(self.item_id)
 
 
 def new_feed_token() -> str:

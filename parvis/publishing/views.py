@@ -24,10 +24,11 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from parvis.audit.services import record
+from parvis.connectors.feeds.models import FeedItem, SourceUse
 from parvis.core.links import absolute_url
 from parvis.organisations.access import OrgRequest, org_view
 from parvis.organisations.models import Permission
-from parvis.publishing import agenda, composer, crisis, regularity
+from parvis.publishing import agenda, composer, crisis, regularity, suggestions
 from parvis.publishing import delivery as deliveries
 from parvis.publishing.actions import MediaRefusedError, enqueue_delivery, read_image
 from parvis.publishing.forms import ComposerForm, CrisisForm, RescheduleForm, ScheduleForm
@@ -39,6 +40,7 @@ from parvis.publishing.models import (
     Post,
     PostMedia,
     PostState,
+    SuggestionDismissal,
     Variant,
     new_feed_token,
 )
@@ -654,3 +656,54 @@ def ical_feed(request: HttpRequest, token: str) -> HttpResponse:
     response["Content-Disposition"] = f'inline; filename="{feed.organisation.slug}.ics"'
     response["Cache-Control"] = "private, max-age=300"
     return response
+
+
+# --- Curated sources ------------------------------------------------------------------------------
+
+
+@org_view(Permission.VIEW)
+def suggestions_page(request: OrgRequest) -> HttpResponse:
+    return render(
+        request,
+        "publishing/suggestions.html",
+        {
+            "suggestions": suggestions.for_organisation(request.organisation),
+            "sources": suggestions.sources(request.organisation),
+            "can_draft": request.membership.allows(Permission.DRAFT),
+        },
+    )
+
+
+def _suggested_item(request: OrgRequest, pk: int) -> FeedItem:
+    return get_object_or_404(
+        FeedItem, pk=pk, source__organisation=request.organisation, source__use=SourceUse.SHARING
+    )
+
+
+@org_view(Permission.DRAFT)
+@require_POST
+def share(request: OrgRequest, pk: int) -> HttpResponse:
+    """A draft sharing the item (title and address), to write and check in the composer."""
+    item = _suggested_item(request, pk)
+    post = Post.objects.create(
+        organisation=request.organisation,
+        created_by=request.user,
+        updated_by=request.user,
+        text=suggestions.draft_text(item),
+        source_item=item,
+    )
+    messages.info(
+        request,
+        _("Brouillon créé à partir de « %(title)s » : choisissez les comptes et relisez-le.")
+        % {"title": item.title},
+    )
+    return redirect("publishing:edit", org=request.organisation.slug, pk=post.pk)
+
+
+@org_view(Permission.DRAFT)
+@require_POST
+def dismiss(request: OrgRequest, pk: int) -> HttpResponse:
+    item = _suggested_item(request, pk)
+    SuggestionDismissal.objects.get_or_create(item=item, defaults={"dismissed_by": request.user})
+    messages.success(request, _("« %(title)s » n'est plus suggéré.") % {"title": item.title})
+    return redirect("publishing:suggestions", org=request.organisation.slug)
