@@ -36,6 +36,7 @@ from parvis.publishing.models import (
     Variant,
     stored_media,
 )
+from parvis.publishing.queue import next_free
 from parvis.strategy.editorial import rules_for
 
 
@@ -217,6 +218,7 @@ def confirm(
     may_override: bool = False,
     now: dt.datetime | None = None,
     broadcast: bool = False,
+    queue: bool = False,
 ) -> list[Delivery]:
     """Write the post's deliveries, due at ``when`` (or after the undo window when None).
 
@@ -224,6 +226,7 @@ def confirm(
     that nobody publishes a text they have not seen. Blocking findings refuse it, unless an
     administrator (``may_override``) gives a reason, which is recorded. ``broadcast`` is the
     crisis broadcast; any other post confirmed during crisis mode is written paused.
+    ``queue``: each account's delivery takes the next free slot of that account's queue.
     """
     now = now or timezone.now()
     due = when if when is not None else now + undo_window()
@@ -235,6 +238,10 @@ def confirm(
         raise ConfirmError(
             _("La publication ne peut pas partir : %(reason)s") % {"reason": stopping[0].message}
         )
+    times = {item.variant.account.pk: due for item in checked.variants}
+    if queue:
+        times = _slots(checked, after=now + undo_window())
+        due = min(times.values(), default=due)
     media = _media_files(list(post.media.all()))
     paused = not broadcast and crisis.active(post.organisation) is not None
     with transaction.atomic():
@@ -259,7 +266,7 @@ def confirm(
                 draft_of(item.variant, media),
                 actor=actor,
                 post=post,
-                scheduled_at=due,
+                scheduled_at=times[item.variant.account.pk],
                 crisis=broadcast,
                 paused=paused,
             )
@@ -281,6 +288,24 @@ def confirm(
         )
     post.refresh_from_db()
     return deliveries
+
+
+def _slots(checked: PostCheck, *, after: dt.datetime) -> dict[int, dt.datetime]:
+    """Each account's next free slot; an account without a slot refuses the whole post."""
+    times = {}
+    for item in checked.variants:
+        account = item.variant.account
+        slot = next_free(account, after)
+        if slot is None:
+            raise ConfirmError(
+                _(
+                    "%(handle)s n'a pas de créneau dans sa file : ajoutez-en dans "
+                    "Publication > File d'attente, ou choisissez une date."
+                )
+                % {"handle": account.handle}
+            )
+        times[account.pk] = slot
+    return times
 
 
 def cancel(post: Post, *, actor: User) -> tuple[int, int]:

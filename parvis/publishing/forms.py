@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parvis.connectors.models import ConnectedAccount
 from parvis.publishing.crisis import PLACEHOLDER_LABELS, Template, placeholders
+from parvis.publishing.models import QueueSlot
 
 TEXT_MAX = 20_000  # far above any network: the checks say by how much a text is too long
 ALT_MAX = 5_000
@@ -145,7 +146,11 @@ def _account_label(account: ConnectedAccount) -> str:
 class ScheduleForm(forms.Form):
     when = forms.ChoiceField(
         label=_("Quand"),
-        choices=[("now", _("Maintenant")), ("later", _("À une date et une heure"))],
+        choices=[
+            ("now", _("Maintenant")),
+            ("queue", _("Au prochain créneau libre de la file de chaque compte")),
+            ("later", _("À une date et une heure")),
+        ],
         widget=forms.RadioSelect,
         initial="now",
     )
@@ -206,3 +211,10 @@ class RescheduleForm(forms.Form):
         if data.get("day") is not None and data.get("clock") is not None:
             data["at"] = local_datetime(data["day"], data["clock"])
         return data
+
+
+class QueueSlotForm(forms.ModelForm[QueueSlot]):
+    class Meta:
+        model = QueueSlot
+        fields = ["weekday", "time"]
+        widgets = {"time": forms.TimeInput(attrs={"type": "time"})}

@@ -249,6 +249,33 @@ class GapWarning(models.Model):
         return f"{self.account} — {self.gap_at:%Y-%m-%d %H:%M}"
 
 
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("lundi")
+    TUESDAY = 1, _("mardi")
+    WEDNESDAY = 2, _("mercredi")
+    THURSDAY = 3, _("jeudi")
+    FRIDAY = 4, _("vendredi")
+    SATURDAY = 5, _("samedi")
+    SUNDAY = 6, _("dimanche")
+
+
+class QueueSlot(models.Model):
+    """A time slot of an account's queue: a weekday and a time, Paris time."""
+
+    account = models.ForeignKey(ConnectedAccount, on_delete=models.CASCADE, related_name="+")
+    weekday = models.PositiveSmallIntegerField(_("jour"), choices=Weekday.choices)
+    time = models.TimeField(_("heure"))
+
+    class Meta:
+        ordering = ["weekday", "time"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "weekday", "time"], name="one_slot")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.time:%H:%M}"
+
+
 class SuggestionDismissal(models.Model):
     """A suggested feed item the team chose not to share: no longer suggested."""
 

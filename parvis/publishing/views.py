@@ -25,13 +25,20 @@ from django.views.decorators.http import require_POST
 
 from parvis.audit.services import record
 from parvis.connectors.feeds.models import FeedItem, SourceUse
+from parvis.connectors.models import ConnectedAccount
 from parvis.core.links import absolute_url
 from parvis.organisations.access import OrgRequest, org_view
 from parvis.organisations.models import Permission
-from parvis.publishing import agenda, composer, crisis, regularity, suggestions
+from parvis.publishing import agenda, composer, crisis, queue, regularity, suggestions
 from parvis.publishing import delivery as deliveries
 from parvis.publishing.actions import MediaRefusedError, enqueue_delivery, read_image
-from parvis.publishing.forms import ComposerForm, CrisisForm, RescheduleForm, ScheduleForm
+from parvis.publishing.forms import (
+    ComposerForm,
+    CrisisForm,
+    QueueSlotForm,
+    RescheduleForm,
+    ScheduleForm,
+)
 from parvis.publishing.models import (
     CalendarFeed,
     Crisis,
@@ -40,6 +47,7 @@ from parvis.publishing.models import (
     Post,
     PostMedia,
     PostState,
+    QueueSlot,
     SuggestionDismissal,
     Variant,
     new_feed_token,
@@ -269,6 +277,7 @@ def confirm(request: OrgRequest, pk: int) -> HttpResponse:
                 when=form.cleaned_data["at"],
                 override_reason=form.cleaned_data["override_reason"],
                 may_override=may_override,
+                queue=form.cleaned_data["when"] == "queue",
             )
         except composer.ConfirmError as error:
             form.add_error(None, str(error))
@@ -707,3 +716,57 @@ def dismiss(request: OrgRequest, pk: int) -> HttpResponse:
     SuggestionDismissal.objects.get_or_create(item=item, defaults={"dismissed_by": request.user})
     messages.success(request, _("« %(title)s » n'est plus suggéré.") % {"title": item.title})
     return redirect("publishing:suggestions", org=request.organisation.slug)
+
+
+# --- Queues of time slots -------------------------------------------------------------------------
+
+
+@org_view(Permission.VIEW)
+def queue_page(request: OrgRequest) -> HttpResponse:
+    accounts = composer.publishable_accounts(Post(organisation=request.organisation))
+    after = timezone.now() + composer.undo_window()
+    rows = [
+        (
+            account,
+            QueueSlot.objects.filter(account=account),
+            queue.upcoming(account, after, 5),
+            QueueSlotForm(prefix=f"a{account.pk}"),
+        )
+        for account in accounts
+    ]
+    return render(
+        request,
+        "publishing/queue.html",
+        {"rows": rows, "can_publish": request.membership.allows(Permission.PUBLISH)},
+    )
+
+
+@org_view(Permission.PUBLISH)
+@require_POST
+def queue_add(request: OrgRequest, pk: int) -> HttpResponse:
+    account = get_object_or_404(
+        ConnectedAccount, pk=pk, organisation=request.organisation, disconnected_at=None
+    )
+    form = QueueSlotForm(request.POST, prefix=f"a{account.pk}")
+    if form.is_valid():
+        _slot, created = QueueSlot.objects.get_or_create(account=account, **form.cleaned_data)
+        if created:
+            messages.success(
+                request, _("Créneau ajouté à la file de %(handle)s.") % {"handle": account.handle}
+            )
+        else:
+            messages.info(request, _("Ce créneau est déjà dans la file."))
+    else:
+        messages.error(request, _("Indiquez un jour et une heure."))
+    return redirect("publishing:queue", org=request.organisation.slug)
+
+
+@org_view(Permission.PUBLISH)
+@require_POST
+def queue_remove(request: OrgRequest, pk: int) -> HttpResponse:
+    slot = get_object_or_404(QueueSlot, pk=pk, account__organisation=request.organisation)
+    slot.delete()
+    messages.success(
+        request, _("Créneau retiré : les publications déjà placées gardent leur heure.")
+    )
+    return redirect("publishing:queue", org=request.organisation.slug)

@@ -70,6 +70,9 @@ PUBLISH_PAGES = {
     "publishing:crisis_prepare",
     "publishing:crisis_confirm",
     "publishing:crisis_end",
+    "publishing:queue_add",
+    "publishing:queue_remove",
+    "publishing:reschedule",
 }
 
 
