@@ -3,20 +3,26 @@ confirm, watch the undo window, see the post delivered once on the training netw
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import time
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
+from parvis.accounts.models import User
 from parvis.connectors.sandbox.models import SandboxPost
 from parvis.organisations.models import Organisation
+from parvis.publishing import composer
 from parvis.publishing import delivery as machine
+from parvis.publishing.forms import local_datetime
 from parvis.publishing.models import Delivery, DeliveryState
 from parvis.publishing.tests.conftest import training_account
+from parvis.publishing.tests.test_composer import draft
 from tests.browser.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -90,3 +96,27 @@ def test_compose_check_as_you_type_confirm_and_see_it_delivered_once(
     page.get_by_role("link", name="Voir la publication").click()
     expect(page.get_by_text("réseau d'entraînement")).to_be_visible()
     expect(page.locator(f"#post-{posted.remote_id}")).to_contain_text("Forum des associations")
+
+
+def test_a_post_is_dragged_to_another_day_of_the_calendar(
+    live_server: LiveServer, page: Page, lea: str, commune_account: None
+) -> None:
+    commune = Organisation.objects.get(slug="commune")
+    author = User.objects.get(email=lea)
+    day = timezone.localdate() + dt.timedelta(days=1)
+    if day.day > 20:  # keep both days in the month shown
+        day = (day + dt.timedelta(days=15)).replace(day=5)
+    post = draft(commune, author, list(commune.connected_accounts.all()), text="Conseil jeudi")
+    composer.confirm(
+        post, actor=author, revision=post.revision, when=local_datetime(day, dt.time(18, 0))
+    )
+    log_in(page, live_server.url, lea)
+    page.goto(f"{live_server.url}/o/commune/publication/calendrier/?date={day.isoformat()}")
+    target = day + dt.timedelta(days=2)
+    item = page.locator("[data-move-url]", has_text="Conseil jeudi")
+    item.drag_to(page.locator(f'td[data-day="{target.isoformat()}"]'))
+    expect(
+        page.locator(f'td[data-day="{target.isoformat()}"]').get_by_text("18:00 — Conseil jeudi")
+    ).to_be_visible()
+    moved = timezone.localtime(Delivery.objects.get(post=post).scheduled_at)
+    assert (moved.date(), moved.hour) == (target, 18)
