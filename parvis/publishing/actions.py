@@ -83,11 +83,13 @@ def store_delivery(
     scheduled_at: dt.datetime | None = None,
     crisis: bool = False,
     paused: bool = False,
+    thread_parent: Delivery | None = None,
 ) -> Delivery:
     """Write one delivery and its media, and enqueue it (due at ``scheduled_at``) on commit.
 
     ``crisis``: a crisis broadcast (leaves during crisis mode, pinned); ``paused``: written
-    paused, because crisis mode is on, and not enqueued.
+    paused, because crisis mode is on, and not enqueued. A later part of a thread
+    (``thread_parent``) is enqueued when the part it answers is sent.
     """
     with transaction.atomic():
         delivery = Delivery.objects.create(
@@ -96,7 +98,9 @@ def store_delivery(
             post=post,
             scheduled_at=scheduled_at,
             crisis=crisis,
-            pin=crisis,
+            pin=crisis and thread_parent is None,
+            thread_parent=thread_parent,
+            position=thread_parent.position + 1 if thread_parent else 0,
             state=DeliveryState.PAUSED if paused else DeliveryState.PENDING,
             created_by=actor,
             text=draft.text,
@@ -115,7 +119,7 @@ def store_delivery(
                 height=media.height,
                 position=position,
             )
-        if not paused:
+        if not paused and thread_parent is None:
             enqueue_delivery(delivery)
     return delivery
 

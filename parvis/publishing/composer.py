@@ -9,7 +9,7 @@ delivery is claimed it can be cancelled, and the post goes back to being a draft
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -19,10 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parvis.accounts.models import User
+from parvis.analysis.context import Rules
 from parvis.analysis.findings import Finding, Severity, blocking
 from parvis.audit.services import record
 from parvis.connectors import services
-from parvis.connectors.base import Draft, MediaFile
+from parvis.connectors.base import Capability, Connector, Draft, MediaFile
+from parvis.connectors.labels import CAPABILITY_LABELS
 from parvis.connectors.models import ConnectedAccount
 from parvis.publishing import crisis
 from parvis.publishing.actions import store_delivery
@@ -53,6 +55,14 @@ def publishable_accounts(post: Post) -> list[ConnectedAccount]:
 
 def _media_files(media: list[PostMedia]) -> tuple[MediaFile, ...]:
     return tuple(stored_media(item, item.filename) for item in media)
+
+
+def thread_drafts(post: Post) -> list[Draft]:
+    """The later parts of the post's thread (the network's reply is set when each leaves)."""
+    return [
+        Draft(text=part, content_warning=post.content_warning, language=post.language)
+        for part in post.thread
+    ]
 
 
 def draft_of(variant: Variant, media: tuple[MediaFile, ...]) -> Draft:
@@ -119,6 +129,7 @@ def check_post(
         connector = services.connector_for(variant.account)
         limits = connector.account_limits()
         findings = check_draft(draft, connector, rules)
+        findings.extend(_thread_findings(post, connector, rules))
         if not variant.account.is_connected:
             findings.insert(
                 0,
@@ -141,6 +152,34 @@ def check_post(
     return PostCheck(checks, general)
 
 
+def _thread_findings(post: Post, connector: Connector, rules: Rules) -> list[Finding]:
+    """The checks of each later part of a thread, each said with its number."""
+    if not post.thread:
+        return []
+    if not connector.can(Capability.THREAD):
+        return [
+            Finding(
+                "network.unsupported",
+                Severity.BLOCKING,
+                _("%(network)s ne permet pas : %(what)s.")
+                % {"network": connector.label, "what": CAPABILITY_LABELS[Capability.THREAD]},
+            )
+        ]
+    found = []
+    for number, draft in enumerate(thread_drafts(post), start=2):
+        for finding in check_draft(draft, connector, rules):
+            found.append(
+                replace(
+                    finding,
+                    message=_("Publication %(n)d du fil : %(message)s")
+                    % {"n": number, "message": finding.message},
+                    start=None,
+                    end=None,
+                )
+            )
+    return found
+
+
 class ConflictError(Exception):
     """Someone saved the post since this editor opened it: their text is not overwritten."""
 
@@ -157,6 +196,7 @@ class Edit:
     alt_texts: dict[int, str]  # media id → alt text
     removed: set[int]  # media ids
     new_media: MediaFile | None = None
+    thread: tuple[str, ...] = ()  # the posts that follow the first, for every account
 
 
 @transaction.atomic
@@ -172,6 +212,7 @@ def save_draft(post: Post, edit: Edit, *, actor: User, revision: int | None) -> 
     post.text = edit.text
     post.theme = edit.theme
     post.content_warning = edit.content_warning
+    post.thread = [part for part in edit.thread if part.strip()]
     post.updated_by = actor
     post.save()
     chosen = {account.pk for account in edit.accounts}
@@ -260,18 +301,21 @@ def confirm(
                     "confirmée) : relisez-la avant de la confirmer."
                 )
             )
-        deliveries = [
-            store_delivery(
-                item.variant.account,
-                draft_of(item.variant, media),
-                actor=actor,
-                post=post,
-                scheduled_at=times[item.variant.account.pk],
-                crisis=broadcast,
-                paused=paused,
-            )
-            for item in checked.variants
-        ]
+        deliveries = []
+        for item in checked.variants:
+            previous = None
+            for draft in [draft_of(item.variant, media), *thread_drafts(post)]:
+                previous = store_delivery(
+                    item.variant.account,
+                    draft,
+                    actor=actor,
+                    post=post,
+                    scheduled_at=times[item.variant.account.pk],
+                    crisis=broadcast,
+                    paused=paused,
+                    thread_parent=previous,
+                )
+                deliveries.append(previous)
         record(
             organisation=post.organisation,
             actor=actor,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -76,6 +76,29 @@ def claim(delivery_id: int, now: dt.datetime | None = None) -> Claim | None:
     return Claim(delivery, reconcile=delivery.attempts > 1)
 
 
+def _parent_not_sent(delivery_id: int) -> str | None:
+    """For a later part of a thread: why it cannot leave yet (None: it can).
+
+    It is enqueued when the part it answers is sent; until then a job finds it waiting, and
+    a part whose predecessor failed or was cancelled fails with it.
+    """
+    row = (
+        Delivery.objects.filter(pk=delivery_id, state=DeliveryState.PENDING)
+        .exclude(thread_parent=None)
+        .values_list("thread_parent__state", flat=True)
+        .first()
+    )
+    if row is None or row == DeliveryState.SENT:
+        return None
+    if row in (DeliveryState.FAILED, DeliveryState.CANCELLED):
+        reason = _("La publication précédente du fil n'est pas partie.")
+        if Delivery.objects.filter(pk=delivery_id, state=DeliveryState.PENDING).update(
+            state=DeliveryState.FAILED, last_error=reason
+        ):
+            return DeliveryState.FAILED
+    return DeliveryState.PENDING
+
+
 def _mark_sent(delivery: Delivery, published: PublishedPost, *, reconciled: bool) -> None:
     with transaction.atomic():
         Delivery.objects.filter(pk=delivery.pk).update(
@@ -85,6 +108,11 @@ def _mark_sent(delivery: Delivery, published: PublishedPost, *, reconciled: bool
             sent_at=timezone.now(),
             last_error="",
         )
+        # The next part of a thread, enqueued in this transaction: never lost, never early.
+        for child in Delivery.objects.filter(
+            thread_parent=delivery, state=DeliveryState.PENDING
+        ).values_list("pk", flat=True):
+            _enqueue_now(child)
         record(
             organisation=delivery.organisation,
             actor=delivery.created_by,
@@ -136,29 +164,41 @@ def notify_failure(delivery_id: int) -> str:
     return "sent"
 
 
+def _not_claimed(delivery_id: int, now: dt.datetime) -> str:
+    """The state of a delivery this run could not take; raises while another run holds it."""
+    row = Delivery.objects.filter(pk=delivery_id).values("state", "claimed_at").first()
+    if row is None:
+        return "gone"
+    if row["state"] == DeliveryState.SENDING and row["claimed_at"] is not None:
+        # Another run holds it, or held it and died: this job must not end here, or a
+        # delivery whose worker died could stay "sending" for ever. Come back once the
+        # claim is stale; then the delivery is reconciled, or found sent meanwhile.
+        stale_at = row["claimed_at"] + dt.timedelta(seconds=settings.PARVIS_WORKER_STALE_SECONDS)
+        raise TransientError(
+            _("Envoi en cours par un autre processus."),
+            retry_after=max(1.0, (stale_at - now).total_seconds() + 1),
+        )
+    return str(row["state"])
+
+
+def _enqueue_now(delivery_id: int) -> None:
+    from parvis.publishing.tasks import deliver as task  # the tasks module imports this one
+
+    task.enqueue(delivery_id)
+
+
 def deliver(delivery_id: int) -> str:
     """Send the delivery if it is ours to send; returns its state afterwards.
 
     Raises :class:`TransientError` when trying again later may succeed.
     """
     now = timezone.now()
+    waiting = _parent_not_sent(delivery_id)
+    if waiting is not None:
+        return waiting
     taken = claim(delivery_id, now)
     if taken is None:
-        row = Delivery.objects.filter(pk=delivery_id).values("state", "claimed_at").first()
-        if row is None:
-            return "gone"
-        if row["state"] == DeliveryState.SENDING and row["claimed_at"] is not None:
-            # Another run holds it, or held it and died: this job must not end here, or a
-            # delivery whose worker died could stay "sending" for ever. Come back once the
-            # claim is stale; then the delivery is reconciled, or found sent meanwhile.
-            stale_at = row["claimed_at"] + dt.timedelta(
-                seconds=settings.PARVIS_WORKER_STALE_SECONDS
-            )
-            raise TransientError(
-                _("Envoi en cours par un autre processus."),
-                retry_after=max(1.0, (stale_at - now).total_seconds() + 1),
-            )
-        return str(row["state"])
+        return _not_claimed(delivery_id, now)
     delivery, account = taken.delivery, taken.delivery.account
     if not account.is_connected:
         _mark_failed(
@@ -166,6 +206,11 @@ def deliver(delivery_id: int) -> str:
         )
         return DeliveryState.FAILED
     draft = delivery.draft()
+    if delivery.thread_parent_id:
+        parent = Delivery.objects.values_list("remote_id", flat=True).get(
+            pk=delivery.thread_parent_id
+        )
+        draft = replace(draft, in_reply_to=parent)
     key = str(delivery.idempotency_key)
     try:
         if taken.reconcile:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -44,6 +45,18 @@ def local_datetime(day: dt.date, clock: dt.time) -> dt.datetime:
     return aware.astimezone(dt.UTC)  # UTC: arithmetic across a change stays right
 
 
+THREAD_SEPARATOR = re.compile(r"^\s*-{3,}\s*$", re.MULTILINE)
+
+
+def split_thread(text: str) -> tuple[str, ...]:
+    """The parts of a thread typed in one field, separated by lines of "---"."""
+    return tuple(part.strip() for part in THREAD_SEPARATOR.split(text) if part.strip())
+
+
+def join_thread(parts: list[str]) -> str:
+    return "\n---\n".join(parts)
+
+
 class ComposerForm(forms.Form):
     text = forms.CharField(
         label=_("Texte"),
@@ -58,6 +71,16 @@ class ComposerForm(forms.Form):
         required=False,
         max_length=500,
         help_text=_("Masque le texte derrière cet avertissement, là où le réseau le permet."),
+    )
+    thread = forms.CharField(
+        label=_("Suite du fil (facultatif)"),
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Pour un fil : les publications suivantes, chacune répondant à la précédente, "
+            "séparées par une ligne « --- ». Le même fil pour tous les comptes."
+        ),
     )
     accounts = forms.ModelMultipleChoiceField(
         label=_("Comptes"),
@@ -134,6 +157,9 @@ class ComposerForm(forms.Form):
     ) -> list[tuple[Any, forms.BoundField, forms.BoundField]]:
         """Each saved image with its alt-text and removal fields."""
         return [(item, self[f"alt_{item.pk}"], self[f"remove_{item.pk}"]) for item in media]
+
+    def thread_parts(self) -> tuple[str, ...]:
+        return split_thread(str(self.cleaned_data.get("thread") or ""))
 
     def variant_text(self, account: ConnectedAccount) -> str:
         return str(self.cleaned_data.get(f"variant_{account.pk}") or "")

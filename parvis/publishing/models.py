@@ -65,6 +65,8 @@ class Post(models.Model):
     theme = models.CharField(_("thème"), max_length=200, blank=True)
     content_warning = models.CharField(_("avertissement de contenu"), max_length=500, blank=True)
     language = models.CharField(_("langue"), max_length=8, default="fr")
+    # A thread: the posts that follow the first one, each answering the one before.
+    thread = models.JSONField(default=list, blank=True)
     state = models.CharField(
         _("état"), max_length=10, choices=PostState.choices, default=PostState.DRAFT
     )
@@ -146,6 +148,11 @@ class Delivery(models.Model):
     # A crisis broadcast: it leaves while crisis mode pauses everything else, and is pinned.
     crisis = models.BooleanField(default=False)
     pin = models.BooleanField(default=False)
+    # A later part of a thread: it answers this delivery, and is enqueued once that one is sent.
+    thread_parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="thread_children"
+    )
+    position = models.PositiveSmallIntegerField(default=0)  # 0: the post, 1…: its thread
     account = models.ForeignKey(
         ConnectedAccount, on_delete=models.PROTECT, related_name="deliveries"
     )

@@ -38,6 +38,7 @@ from parvis.publishing.forms import (
     QueueSlotForm,
     RescheduleForm,
     ScheduleForm,
+    join_thread,
 )
 from parvis.publishing.models import (
     CalendarFeed,
@@ -114,6 +115,7 @@ def _composer_form(
             "text": post.text,
             "theme": post.theme,
             "content_warning": post.content_warning,
+            "thread": join_thread(post.thread),
             "accounts": [variant.account_id for variant in variants],
             "revision": post.revision,
         }
@@ -141,6 +143,7 @@ def _edit_of(form: ComposerForm, new_media: object = None) -> composer.Edit:
         alt_texts={pk: str(data.get(f"alt_{pk}") or "") for pk in media_ids},
         removed={pk for pk in media_ids if data.get(f"remove_{pk}")},
         new_media=new_media,  # type: ignore[arg-type]
+        thread=form.thread_parts(),
     )
 
 
@@ -223,6 +226,7 @@ def check(request: OrgRequest) -> HttpResponse:
     data = form.cleaned_data
     post.text = str(data.get("text") or "")
     post.content_warning = str(data.get("content_warning") or "")
+    post.thread = list(form.thread_parts())
     accounts = list(data.get("accounts") or [])
     variants = [Variant(post=post, account=a, text=form.variant_text(a)) for a in accounts]
     media: list[PostMedia] = []
@@ -242,7 +246,9 @@ def detail(request: OrgRequest, pk: int) -> HttpResponse:
     post = _post(request, pk)
     if post.state == PostState.DRAFT:
         return redirect("publishing:edit", org=request.organisation.slug, pk=pk)
-    rows = post.deliveries.select_related("account").order_by("-created_at")
+    rows = post.deliveries.select_related("account").order_by(
+        "account__handle", "-created_at", "position"
+    )
     live = [d for d in rows if d.state != DeliveryState.CANCELLED]
     return render(
         request,
