@@ -1,0 +1,206 @@
+"""Publishing in a real browser to Mastodon (mastodon-mock, a stateful imitation of its API)
+and Bluesky (the real local servers): a checked post with an image for both, scheduled,
+delivered once on each; the cadence followed; a crisis broadcast that pauses the rest.
+
+The worker's part (running each due delivery) is played by the test, so that the time a
+scheduled post waits is not spent waiting.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+import requests
+from django.utils import timezone
+from PIL import Image
+from playwright.sync_api import Page, expect
+from pytest_django.live_server_helper import LiveServer
+
+from parvis.connectors import actions
+from parvis.connectors.bluesky.connect import login
+from parvis.connectors.bluesky.tests.conftest import (  # noqa: F401 — the fixtures used below
+    _people,
+    _sessions,
+    bluesky,
+    bluesky_network,
+    bluesky_postgres,
+    town_hall,
+)
+from parvis.connectors.conftest import mastodon_mock, mock  # noqa: F401 — the fixtures
+from parvis.connectors.mastodon import oauth
+from parvis.connectors.models import ConnectedAccount, Network
+from parvis.organisations.models import Organisation
+from parvis.publishing import delivery as machine
+from parvis.publishing.models import Delivery, DeliveryState
+from parvis.strategy import editorial
+from tests.browser.conftest import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+TEXT = "Le marché de Noël ouvre samedi place de la République, de 10 h à 19 h."
+
+
+@pytest.fixture
+def networks(lea, mock, bluesky, town_hall, settings):  # noqa: F811
+    """The commune's two accounts, one on each network, with a cadence to follow."""
+    settings.PARVIS_HTTP_ALLOWED_PRIVATE = [f"127.0.0.1:{mock.port}", *bluesky.network.allowed]
+    settings.PARVIS_UNDO_SECONDS = 2
+    commune = Organisation.objects.get(slug="commune")
+    mastodon = actions.do_connect(
+        commune,
+        actor=None,
+        network=Network.MASTODON,
+        connection=oauth.connect_with_token(mock.url, mock.tokens["ville"]),
+    )
+    sky = actions.do_connect(
+        commune,
+        actor=None,
+        network=Network.BLUESKY,
+        connection=login(town_hall.handle, town_hall.app_password, bluesky.network.pds),
+    )
+    editorial.write(
+        commune,
+        {
+            "themes": ["Vie locale"],
+            "tone": "",
+            "style_rules": "",
+            "language_level": "simple",
+            "forbidden_words": [],
+            "forbidden_topics": {},
+            "cadence": {"mastodon": 3, "bluesky": 3},
+            "reply_policy": "",
+        },
+        actor=None,
+        note="",
+    )
+    return mastodon, sky
+
+
+def _run_due(post_text: str) -> None:
+    """The worker: every delivery of this text, due now, sent."""
+    rows = Delivery.objects.filter(text__startswith=post_text[:30])
+    rows.update(scheduled_at=timezone.now())
+    for delivery in rows:
+        assert machine.deliver(delivery.pk) == DeliveryState.SENT, delivery.last_error
+
+
+def _mastodon_statuses(mock, account: ConnectedAccount) -> list[dict]:  # noqa: F811
+    answer = requests.get(
+        f"{mock.url}/api/v1/accounts/{account.remote_id}/statuses", params={"limit": 40}, timeout=5
+    )
+    return list(answer.json())
+
+
+def test_compose_for_mastodon_and_bluesky_schedule_it_and_see_it_delivered_once(
+    live_server: LiveServer,
+    page: Page,
+    lea: str,
+    *,
+    networks,
+    mock,  # noqa: F811
+    bluesky,  # noqa: F811
+    town_hall,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    mastodon, sky = networks
+    log_in(page, live_server.url, lea)
+    page.goto(f"{live_server.url}/o/commune/publication/nouvelle/")
+    page.get_by_label(f"{mastodon.handle} (Mastodon)").check()
+    page.get_by_label(f"{sky.handle} (Bluesky)").check()
+    page.locator("#id_text").fill(TEXT + " Venez nombreux ! " * 15)
+    checks = page.locator("#checks")
+    # Bluesky counts 300 graphemes, Mastodon 500 characters: only Bluesky is over.
+    expect(checks.locator(".variant-check").nth(0)).to_contain_text("Bloquant")
+    page.locator("#id_text").fill(TEXT)
+    expect(checks).not_to_contain_text("Bloquant")
+    page.get_by_label("Thème de la ligne éditoriale").select_option("Vie locale")
+    image = tmp_path / "marche.png"
+    buffer = io.BytesIO()
+    Image.new("RGB", (120, 80), "darkred").save(buffer, "PNG")
+    image.write_bytes(buffer.getvalue())
+    page.get_by_label("Ajouter une image").set_input_files(str(image))
+    page.locator("#id_image_alt").fill("Les chalets du marché de Noël sous les guirlandes")
+    page.get_by_role("button", name="Programmer ou publier…").click()
+
+    # Scheduled for tomorrow 10:00, Paris time.
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    page.get_by_label("À une date et une heure").check()
+    page.get_by_label("Date", exact=True).fill(tomorrow.isoformat())
+    page.get_by_label("Heure (heure de Paris)").fill("10:00")
+    page.get_by_role("button", name="Confirmer").click()
+    expect(page.get_by_text("En attente d'envoi").first).to_be_visible()
+    planned = timezone.localtime(Delivery.objects.filter(account=mastodon).get().scheduled_at)
+    assert (planned.date(), planned.hour) == (tomorrow, 10)
+
+    _run_due(TEXT)
+    page.reload()
+    expect(page.get_by_text("Publié", exact=True)).to_have_count(2)
+    statuses = [s for s in _mastodon_statuses(mock, mastodon) if "marché de Noël" in s["content"]]
+    assert len(statuses) == 1
+    assert statuses[0]["media_attachments"][0]["description"].startswith("Les chalets")
+    records = [
+        r
+        for r in bluesky.records(town_hall.did, "app.bsky.feed.post")
+        if r["value"]["text"] == TEXT
+    ]
+    assert len(records) == 1
+    assert records[0]["value"]["embed"]["images"][0]["alt"].startswith("Les chalets")
+
+    # The cadence: one post this week on each account, against 3.
+    page.goto(f"{live_server.url}/o/commune/publication/regularite/")
+    row = page.get_by_role("row", name=mastodon.handle)
+    expect(row.get_by_role("cell", name="3", exact=True)).to_be_visible()
+
+
+def test_a_crisis_broadcast_goes_to_both_networks_and_pauses_the_rest(
+    live_server: LiveServer,
+    page: Page,
+    lea: str,
+    *,
+    networks,
+    mock,  # noqa: F811
+    bluesky,  # noqa: F811
+    town_hall,  # noqa: F811
+) -> None:
+    mastodon, _sky = networks
+    log_in(page, live_server.url, lea)
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    later = "Atelier compostage jeudi à la maison de quartier."
+    page.goto(f"{live_server.url}/o/commune/publication/nouvelle/")
+    page.get_by_label(f"{mastodon.handle} (Mastodon)").check()
+    page.locator("#id_text").fill(later)
+    page.get_by_label("Thème de la ligne éditoriale").select_option("Vie locale")
+    page.get_by_role("button", name="Programmer ou publier…").click()
+    page.get_by_label("À une date et une heure").check()
+    page.get_by_label("Date", exact=True).fill((tomorrow + dt.timedelta(days=1)).isoformat())
+    page.get_by_label("Heure (heure de Paris)").fill("09:00")
+    page.get_by_role("button", name="Confirmer").click()
+    page.goto(f"{live_server.url}/o/commune/publication/crise/")
+    page.get_by_role("link", name="Coupure d'eau").click()
+    page.get_by_label("Territoire concerné").fill("le quartier des Lilas")
+    page.get_by_label("Période (ce soir, jusqu'à demain 12 h…)").fill("jusqu'à 18 h")
+    page.get_by_label("Lieux (adresses)").fill("place du marché")
+    page.get_by_label("Lien vers les informations").fill("https://commune.test/eau")
+    page.get_by_role("button", name="Préparer le message").click()
+    page.get_by_role("button", name="Déclencher le mode crise et publier partout").click()
+    expect(page.get_by_text("Mode crise en cours").first).to_be_visible()
+    expect(page.get_by_role("row", name=later[:40])).to_contain_text("reprendra à la fin")
+    assert Delivery.objects.get(text=later).state == DeliveryState.PAUSED
+    _run_due("🚱 Coupure d'eau sur le quartier des Lilas")
+    crisis = [s for s in _mastodon_statuses(mock, mastodon) if "Coupure d" in s["content"]]
+    assert len(crisis) == 1
+    pinned = requests.get(
+        f"{mock.url}/api/v1/accounts/{mastodon.remote_id}/statuses",
+        params={"pinned": "true"},
+        timeout=5,
+    ).json()
+    assert [status["id"] for status in pinned] == [crisis[0]["id"]]
+    assert any(
+        r["value"]["text"].startswith("🚱 Coupure d'eau")
+        for r in bluesky.records(town_hall.did, "app.bsky.feed.post")
+    )
+    page.get_by_role("button", name="Terminer le mode crise").click()
+    expect(page.get_by_text("Fin du mode crise : 1 envoi(s) programmé(s) repris")).to_be_visible()
+    assert Delivery.objects.get(text=later).state == DeliveryState.PENDING
