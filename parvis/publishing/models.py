@@ -67,6 +67,8 @@ class Post(models.Model):
     language = models.CharField(_("langue"), max_length=8, default="fr")
     # A thread: the posts that follow the first one, each answering the one before.
     thread = models.JSONField(default=list, blank=True)
+    # The crisis template it was prepared from (a crisis broadcast still to trigger), if any.
+    crisis_kind = models.CharField(max_length=30, blank=True)
     state = models.CharField(
         _("état"), max_length=10, choices=PostState.choices, default=PostState.DRAFT
     )

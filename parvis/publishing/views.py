@@ -394,6 +394,9 @@ def crisis_page(request: OrgRequest) -> HttpResponse:
             "form": form,
             "can_publish": request.membership.allows(Permission.PUBLISH),
             "history": crisis_history(request),
+            "prepared": Post.objects.filter(
+                organisation=request.organisation, state=PostState.DRAFT
+            ).exclude(crisis_kind=""),
         },
     )
 
@@ -427,7 +430,7 @@ def crisis_prepare(request: OrgRequest) -> HttpResponse:
                 "can_publish": True,
             },
         )
-    post = Post(organisation=request.organisation)
+    post = Post(organisation=request.organisation, crisis_kind=key)
     accounts = composer.publishable_accounts(post)
     composer.save_draft(
         post,
@@ -443,17 +446,14 @@ def crisis_prepare(request: OrgRequest) -> HttpResponse:
         actor=request.user,
         revision=None,
     )
-    target = reverse(
-        "publishing:crisis_confirm", kwargs={"org": request.organisation.slug, "pk": post.pk}
-    )
-    return redirect(f"{target}?modele={key}")
+    return redirect("publishing:crisis_confirm", org=request.organisation.slug, pk=post.pk)
 
 
 @org_view(Permission.PUBLISH)
 def crisis_confirm(request: OrgRequest, pk: int) -> HttpResponse:
     """Last look at the broadcast; confirming opens crisis mode and sends it everywhere."""
     post = get_object_or_404(Post, pk=pk, organisation=request.organisation, state=PostState.DRAFT)
-    key = str(request.GET.get("modele") or request.POST.get("modele") or "")
+    key = post.crisis_kind
     template = crisis.TEMPLATES.get(key)
     if template is None:
         raise Http404

@@ -150,3 +150,28 @@ def test_a_blocking_finding_stops_the_broadcast_and_opens_no_crisis(
     assert "ne peut pas partir" in html.unescape(answer.content.decode())
     assert crisis.active(organisation) is None
     assert not Delivery.objects.exists()
+
+
+def test_a_prepared_crisis_message_is_found_again_after_editing_it(
+    client, organisation, community_manager, accounts
+):
+    client.force_login(community_manager)
+    client.post(
+        url("crisis_prepare", organisation),
+        {
+            "modele": "canicule",
+            "territoire": "la commune",
+            "periode": "jusqu'à vendredi",
+            "lieux": "la médiathèque",
+            "lien": "https://ville.test/canicule",
+        },
+    )
+    post = Post.objects.get()
+    assert post.crisis_kind == "canicule"
+    page = html.unescape(client.get(url("crisis", organisation)).content.decode())
+    assert "Messages de crise préparés" in page
+    assert url("crisis_confirm", organisation, pk=post.pk) in page
+    confirm = html.unescape(
+        client.get(url("crisis_confirm", organisation, pk=post.pk)).content.decode()
+    )
+    assert "Déclencher le mode crise : Canicule" in confirm
