@@ -53,10 +53,6 @@ def publishable_accounts(post: Post) -> list[ConnectedAccount]:
     )
 
 
-def _media_files(media: list[PostMedia]) -> tuple[MediaFile, ...]:
-    return tuple(stored_media(item, item.filename) for item in media)
-
-
 def thread_drafts(post: Post) -> list[Draft]:
     """The later parts of the post's thread (the network's reply is set when each leaves)."""
     return [
@@ -94,6 +90,7 @@ class PostCheck:
 
     variants: list[VariantCheck]
     general: list[Finding] = field(default_factory=list)
+    media: tuple[MediaFile, ...] = ()  # the images checked, read once from storage
 
     @property
     def blocking(self) -> list[Finding]:
@@ -112,7 +109,8 @@ def check_post(
     form holds, not saved yet.
     """
     variants = list(post.variants.select_related("account")) if variants is None else variants
-    media = _media_files(list(post.media.all()) if media_rows is None else media_rows)
+    rows = list(post.media.all()) if media_rows is None else media_rows
+    media = tuple(stored_media(item, item.filename) for item in rows)
     rules = rules_for(post.organisation)
     general = []
     if not variants:
@@ -149,7 +147,7 @@ def check_post(
                 str(limits.length_rule),
             )
         )
-    return PostCheck(checks, general)
+    return PostCheck(checks, general, media)
 
 
 def _thread_findings(post: Post, connector: Connector, rules: Rules) -> list[Finding]:
@@ -283,7 +281,6 @@ def confirm(
     if queue:
         times = _slots(checked, after=now + undo_window())
         due = min(times.values(), default=due)
-    media = _media_files(list(post.media.all()))
     paused = not broadcast and crisis.active(post.organisation) is not None
     with transaction.atomic():
         taken = Post.objects.filter(pk=post.pk, state=PostState.DRAFT, revision=revision).update(
@@ -304,7 +301,7 @@ def confirm(
         deliveries = []
         for item in checked.variants:
             previous = None
-            for draft in [draft_of(item.variant, media), *thread_drafts(post)]:
+            for draft in [draft_of(item.variant, checked.media), *thread_drafts(post)]:
                 previous = store_delivery(
                     item.variant.account,
                     draft,

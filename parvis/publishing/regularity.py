@@ -157,7 +157,9 @@ def announce(row: Regularity) -> bool:
         organisation=row.account.organisation, is_active=True
     )
     for channel in channels:
-        enqueue_after_commit(send_gap_warning, channel.pk, row.account.pk, gap_at.isoformat())
+        enqueue_after_commit(
+            send_gap_warning, channel.pk, row.account.pk, gap_at.isoformat(), row.target
+        )
     return True
 
 

@@ -34,10 +34,9 @@ def warn_coming_gaps() -> int:
 
 
 @parvis_task(max_attempts=3)
-def send_gap_warning(channel_id: int, account_id: int, gap_at: str) -> dict[str, Any]:
+def send_gap_warning(channel_id: int, account_id: int, gap_at: str, target: int) -> dict[str, Any]:
+    """Warn one channel of a coming gap (``target``: the account's publications a week)."""
     account = ConnectedAccount.objects.select_related("organisation").get(pk=account_id)
-    rows = regularity.for_organisation(account.organisation)
-    target = next((row.target for row in rows if row.account.pk == account_id), None) or 1
     with translation.override(settings.LANGUAGE_CODE):
         notification = regularity.gap_notification(
             account, dt.datetime.fromisoformat(gap_at), target
