@@ -21,9 +21,7 @@ from parvis.audit.services import record
 from parvis.core.links import absolute_url
 from parvis.organisations.models import Organisation
 from parvis.publishing.actions import enqueue_delivery
-from parvis.publishing.models import Delivery, DeliveryState, Post, PostState
-
-MOVABLE = (DeliveryState.PENDING, DeliveryState.PAUSED)
+from parvis.publishing.models import NOT_CLAIMED, Delivery, DeliveryState, Post, PostState
 
 
 @dataclass(frozen=True)
@@ -96,7 +94,7 @@ def reschedule(post: Post, when: dt.datetime, *, actor: User) -> int:
         .filter(post=post)
         .exclude(state=DeliveryState.CANCELLED)
     )
-    if any(delivery.state not in MOVABLE for delivery in deliveries):
+    if any(delivery.state not in NOT_CLAIMED for delivery in deliveries):
         raise RescheduleError(
             _(
                 "Cette publication est déjà partie (ou en train de partir) : elle ne se "

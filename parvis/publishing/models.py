@@ -46,6 +46,12 @@ class DeliveryState(models.TextChoices):
     PAUSED = "paused", _("En pause (mode crise)")
 
 
+# Not claimed yet: waiting for its time or paused by a crisis; it can still be moved or cancelled.
+NOT_CLAIMED = (DeliveryState.PENDING, DeliveryState.PAUSED)
+# Not on the network yet: not claimed, or on its way.
+UNFINISHED = (*NOT_CLAIMED, DeliveryState.SENDING)
+
+
 class PostState(models.TextChoices):
     DRAFT = "draft", _("Brouillon")
     SCHEDULED = "scheduled", _("Confirmée")  # its deliveries exist: they say where it stands

@@ -14,10 +14,9 @@ from django.utils import timezone
 
 from parvis.connectors.models import ConnectedAccount
 from parvis.publishing.forms import local_datetime
-from parvis.publishing.models import Delivery, DeliveryState, QueueSlot
+from parvis.publishing.models import UNFINISHED, Delivery, QueueSlot
 
 HORIZON_WEEKS = 12
-TAKEN = (DeliveryState.PENDING, DeliveryState.PAUSED, DeliveryState.SENDING)
 
 
 def upcoming(account: ConnectedAccount, after: dt.datetime, count: int) -> list[dt.datetime]:
@@ -27,7 +26,7 @@ def upcoming(account: ConnectedAccount, after: dt.datetime, count: int) -> list[
         return []
     taken = set(
         Delivery.objects.filter(
-            account=account, state__in=TAKEN, scheduled_at__gte=after
+            account=account, state__in=UNFINISHED, scheduled_at__gte=after
         ).values_list("scheduled_at", flat=True)
     )
     found: list[dt.datetime] = []

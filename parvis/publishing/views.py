@@ -41,6 +41,7 @@ from parvis.publishing.forms import (
     join_thread,
 )
 from parvis.publishing.models import (
+    UNFINISHED,
     CalendarFeed,
     Crisis,
     Delivery,
@@ -82,9 +83,8 @@ def index(request: OrgRequest) -> HttpResponse:
     )
     confirmed = posts.filter(state=PostState.SCHEDULED)
     failed = confirmed.filter(deliveries__state=DeliveryState.FAILED).distinct()
-    unfinished = (DeliveryState.PENDING, DeliveryState.SENDING, DeliveryState.PAUSED)
     waiting = (
-        confirmed.filter(deliveries__state__in=unfinished)
+        confirmed.filter(deliveries__state__in=UNFINISHED)
         .exclude(pk__in=failed.values("pk"))
         .distinct()
         .order_by("scheduled_at")
@@ -367,16 +367,10 @@ def delete(request: OrgRequest, pk: int) -> HttpResponse:
 # --- Crisis mode --------------------------------------------------------------------------------
 
 
-@org_view(Permission.VIEW)
-def crisis_page(request: OrgRequest) -> HttpResponse:
-    """Crisis mode: its templates when off; its broadcast and what it paused when on."""
-    current = crisis.active(request.organisation)
-    paused = Delivery.objects.filter(
-        organisation=request.organisation, state=DeliveryState.PAUSED
-    ).select_related("account", "post")
-    key = str(request.GET.get("modele") or "")
-    template = crisis.TEMPLATES.get(key)
-    form = CrisisForm(template=template) if template else None
+def _crisis_page(request: OrgRequest, key: str, form: CrisisForm | None) -> HttpResponse:
+    """The crisis page: its templates when off; its broadcast and what it paused when on."""
+    organisation = request.organisation
+    current = crisis.active(organisation)
     return render(
         request,
         "publishing/crisis.html",
@@ -387,24 +381,27 @@ def crisis_page(request: OrgRequest) -> HttpResponse:
                 if current and current.post
                 else []
             ),
-            "paused": paused,
+            "paused": Delivery.objects.filter(
+                organisation=organisation, state=DeliveryState.PAUSED
+            ).select_related("account", "post"),
             "templates": list(crisis.TEMPLATES.items()),
             "key": key,
-            "template": template,
+            "template": crisis.TEMPLATES.get(key),
             "form": form,
             "can_publish": request.membership.allows(Permission.PUBLISH),
-            "history": crisis_history(request),
+            "history": Crisis.objects.filter(organisation=organisation).exclude(ended_at=None)[:10],
             "prepared": Post.objects.filter(
-                organisation=request.organisation, state=PostState.DRAFT
+                organisation=organisation, state=PostState.DRAFT
             ).exclude(crisis_kind=""),
         },
     )
 
 
-def crisis_history(request: OrgRequest) -> list[Crisis]:
-    return list(
-        Crisis.objects.filter(organisation=request.organisation).exclude(ended_at=None)[:10]
-    )
+@org_view(Permission.VIEW)
+def crisis_page(request: OrgRequest) -> HttpResponse:
+    key = str(request.GET.get("modele") or "")
+    template = crisis.TEMPLATES.get(key)
+    return _crisis_page(request, key, CrisisForm(template=template) if template else None)
 
 
 @org_view(Permission.PUBLISH)
@@ -418,18 +415,7 @@ def crisis_prepare(request: OrgRequest) -> HttpResponse:
         return redirect("publishing:crisis", org=request.organisation.slug)
     form = CrisisForm(request.POST, template=template)
     if not form.is_valid():
-        return render(
-            request,
-            "publishing/crisis.html",
-            {
-                "current": crisis.active(request.organisation),
-                "templates": list(crisis.TEMPLATES.items()),
-                "key": key,
-                "template": template,
-                "form": form,
-                "can_publish": True,
-            },
-        )
+        return _crisis_page(request, key, form)
     post = Post(organisation=request.organisation, crisis_kind=key)
     accounts = composer.publishable_accounts(post)
     composer.save_draft(
