@@ -30,6 +30,7 @@ from parvis.publishing import crisis
 from parvis.publishing.actions import store_delivery
 from parvis.publishing.checks import check_draft
 from parvis.publishing.models import (
+    NOT_CLAIMED,
     Delivery,
     DeliveryState,
     Post,
@@ -350,9 +351,10 @@ def _slots(checked: PostCheck, *, after: dt.datetime) -> dict[int, dt.datetime]:
 
 
 def cancel(post: Post, *, actor: User) -> tuple[int, int]:
-    """Cancel what has not left yet; back to draft when nothing left. (cancelled, gone)."""
+    """Cancel what has not been claimed (waiting or paused); back to draft when nothing left.
+    Returns (cancelled, gone)."""
     with transaction.atomic():
-        cancelled = Delivery.objects.filter(post=post, state=DeliveryState.PENDING).update(
+        cancelled = Delivery.objects.filter(post=post, state__in=NOT_CLAIMED).update(
             state=DeliveryState.CANCELLED
         )
         gone = Delivery.objects.filter(post=post).exclude(state=DeliveryState.CANCELLED).count()

@@ -41,6 +41,7 @@ from parvis.publishing.forms import (
     join_thread,
 )
 from parvis.publishing.models import (
+    NOT_CLAIMED,
     UNFINISHED,
     CalendarFeed,
     Crisis,
@@ -257,7 +258,7 @@ def detail(request: OrgRequest, pk: int) -> HttpResponse:
             "post": post,
             "deliveries": live,
             "cancelled": [d for d in rows if d.state == DeliveryState.CANCELLED],
-            "pending": any(d.state == DeliveryState.PENDING for d in live),
+            "pending": any(d.state in NOT_CLAIMED for d in live),
             "in_flight": any(
                 d.state in (DeliveryState.PENDING, DeliveryState.SENDING) for d in live
             ),

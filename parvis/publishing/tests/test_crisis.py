@@ -116,6 +116,14 @@ def test_ending_the_crisis_resumes_what_is_to_come_and_lists_what_passed(
     page = html.unescape(client.get(url("crisis", organisation)).content.decode())
     assert "Atelier vélo" in page
     assert "Leur heure est passée pendant la crise" in page
+    # One that passed can be cancelled from its page instead: it becomes a draft again.
+    detail = html.unescape(client.get(url("detail", organisation, pk=soon.pk)).content.decode())
+    assert "Annuler l'envoi" in detail
+    assert composer.cancel(soon, actor=community_manager) == (1, 0)
+    assert soon.state == "draft"
+    composer.confirm(soon, actor=community_manager, revision=soon.revision)
+    passed = Delivery.objects.get(post=soon, state=DeliveryState.PENDING)
+    Delivery.objects.filter(pk=passed.pk).update(state=DeliveryState.PAUSED)
     client.post(url("resume", organisation, pk=passed.pk))
     passed.refresh_from_db()
     assert passed.state == DeliveryState.PENDING
