@@ -47,6 +47,7 @@ class Capability(enum.StrEnum):
     READ_MENTIONS = "read_mentions"
     READ_NOTIFICATIONS = "read_notifications"
     READ_REPLIES = "read_replies"
+    READ_ACCOUNT_POSTS = "read_account_posts"  # another account's latest posts (a source)
     DIRECT_MESSAGES = "direct_messages"
     MODERATE_REPLIES = "moderate_replies"  # hide or delete a comment under our post
     SEARCH_POSTS = "search_posts"
@@ -136,10 +137,13 @@ class Draft:
     visibility: Visibility = Visibility.PUBLIC
     in_reply_to: str = ""  # remote id of the post answered
     quote_of: str = ""  # remote id of the post quoted
+    repost_of: str = ""  # the post shared as it is (no text of ours): a repost, not a post
     poll: Poll | None = None
     link_card: LinkCard | None = None
 
     def required_capabilities(self) -> set[Capability]:
+        if self.repost_of:
+            return {Capability.REPOST}
         needed = {Capability.PUBLISH_TEXT}
         if self.media:
             needed.add(Capability.MEDIA)
@@ -288,7 +292,8 @@ class Connector:
     def edit(self, remote_id: str, draft: Draft) -> PublishedPost:
         raise self._refuse(Capability.EDIT)
 
-    def repost(self, remote_id: str) -> None:
+    def repost(self, remote_id: str) -> PublishedPost:
+        """Share the post as it is; a second call finds the first repost, never makes two."""
         raise self._refuse(Capability.REPOST)
 
     def like(self, remote_id: str) -> None:
@@ -301,6 +306,16 @@ class Connector:
 
     def get_post(self, remote_id: str) -> RemotePost:
         raise NotImplementedError
+
+    def find_post(self, address: str) -> RemotePost:
+        """The post at ``address`` (the address of its page, as a user pastes it, or its id)
+        as this account's server knows it: its ``remote_id`` is what reply, quote and repost
+        take. Raises a permanent :class:`ConnectorError` (404) when there is none."""
+        return self.get_post(address)
+
+    def account_posts(self, handle: str) -> list[RemotePost]:
+        """The latest posts of another account (not its replies or reposts), newest first."""
+        raise self._refuse(Capability.READ_ACCOUNT_POSTS)
 
     def notifications(self, *, cursor: str | None = None) -> Page[RemoteNotification]:
         raise self._refuse(Capability.READ_NOTIFICATIONS)

@@ -25,6 +25,7 @@ CAPABILITY_LABELS: dict[Capability, Promise] = {
     Capability.READ_MENTIONS: _("lire les mentions"),
     Capability.READ_NOTIFICATIONS: _("lire les notifications"),
     Capability.READ_REPLIES: _("lire les réponses à nos publications"),
+    Capability.READ_ACCOUNT_POSTS: _("lire les publications d'un autre compte"),
     Capability.DIRECT_MESSAGES: _("messages privés"),
     Capability.MODERATE_REPLIES: _("masquer ou supprimer un commentaire"),
     Capability.SEARCH_POSTS: _("rechercher des publications (veille)"),

@@ -108,6 +108,8 @@ def store_delivery(
             language=draft.language,
             visibility=draft.visibility.value,
             in_reply_to=draft.in_reply_to,
+            quote_of=draft.quote_of,
+            repost_of=draft.repost_of,
         )
         for position, media in enumerate(draft.media):
             DeliveryMedia.objects.create(

@@ -17,20 +17,24 @@ from parvis.connectors.base import Capability, Connector, Draft, MediaLimits
 from parvis.connectors.labels import CAPABILITY_LABELS
 
 
+def check_capabilities(draft: Draft, connector: Connector) -> list[Finding]:
+    """What ``draft`` asks for that the account's server cannot do."""
+    return [
+        Finding(
+            "network.unsupported",
+            Severity.BLOCKING,
+            _("%(network)s ne permet pas : %(what)s.")
+            % {"network": connector.label, "what": CAPABILITY_LABELS[Capability(capability)]},
+        )
+        for capability in sorted(draft.required_capabilities() - connector.account_capabilities())
+    ]
+
+
 def check_draft(draft: Draft, connector: Connector, rules: Rules = DEFAULT_RULES) -> list[Finding]:
     """Everything to say about ``draft`` before it is published through ``connector``."""
     limits = connector.account_limits()  # read once: a Mastodon instance's are parsed
     label = connector.label
-    findings: list[Finding] = []
-    for capability in sorted(draft.required_capabilities() - connector.account_capabilities()):
-        findings.append(
-            Finding(
-                "network.unsupported",
-                Severity.BLOCKING,
-                _("%(network)s ne permet pas : %(what)s.")
-                % {"network": label, "what": CAPABILITY_LABELS[Capability(capability)]},
-            )
-        )
+    findings = check_capabilities(draft, connector)
     defaults = NETWORKS.get(connector.network)
     network = NetworkLimits(
         label=label,

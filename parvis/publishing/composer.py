@@ -9,31 +9,40 @@ delivery is claimed it can be cancelled, and the post goes back to being a draft
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field, replace
+from typing import cast
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from parvis.accounts.models import User
-from parvis.analysis.context import Rules
+from parvis.analysis import engine
+from parvis.analysis.context import Context, Kind, Rules
 from parvis.analysis.findings import Finding, Severity, blocking
 from parvis.audit.services import record
 from parvis.connectors import services
 from parvis.connectors.base import Capability, Connector, Draft, MediaFile
+from parvis.connectors.errors import ConnectorError
 from parvis.connectors.labels import CAPABILITY_LABELS
 from parvis.connectors.models import ConnectedAccount
+from parvis.connectors.remote import RemotePost
 from parvis.publishing import crisis
 from parvis.publishing.actions import store_delivery
-from parvis.publishing.checks import check_draft
+from parvis.publishing.checks import check_capabilities, check_draft
 from parvis.publishing.models import (
     NOT_CLAIMED,
+    REFERRING,
     Delivery,
     DeliveryState,
     Post,
+    PostKind,
     PostMedia,
     PostState,
     Variant,
@@ -56,6 +65,8 @@ def publishable_accounts(post: Post) -> list[ConnectedAccount]:
 
 def thread_drafts(post: Post) -> list[Draft]:
     """The later parts of the post's thread (the network's reply is set when each leaves)."""
+    if post.kind == PostKind.REPOST:
+        return []
     return [
         Draft(text=part, content_warning=post.content_warning, language=post.language)
         for part in post.thread
@@ -64,12 +75,62 @@ def thread_drafts(post: Post) -> list[Draft]:
 
 def draft_of(variant: Variant, media: tuple[MediaFile, ...]) -> Draft:
     post = variant.post
+    if post.kind == PostKind.REPOST:
+        return Draft(text="", repost_of=post.target)
     return Draft(
         text=variant.effective_text,
         media=media,
         content_warning=post.content_warning,
         language=post.language,
+        in_reply_to=post.target if post.kind == PostKind.REPLY else "",
+        quote_of=post.target if post.kind == PostKind.QUOTE else "",
     )
+
+
+TARGET_CACHE_SECONDS = 300  # a post found is not looked up again at every keystroke
+TARGET_MISSING = {
+    PostKind.REPLY: _lazy("Collez l'adresse de la publication à laquelle répondre."),
+    PostKind.QUOTE: _lazy("Collez l'adresse de la publication à citer."),
+    PostKind.REPOST: _lazy("Collez l'adresse de la publication à repartager."),
+}
+
+
+def find_target(account: ConnectedAccount, address: str) -> RemotePost:
+    """The post at ``address`` as the account's server knows it (kept a few minutes).
+
+    Raises :class:`ConnectorError`; a post not found is the draft's problem, not the
+    account's, so the account's health is left as it is.
+    """
+    key = f"parvis:target:{account.pk}:{hashlib.sha256(address.encode()).hexdigest()}"
+    found = cache.get(key)
+    if found is None:
+        found = services.connector_for(account).find_post(address)
+        cache.set(key, found, TARGET_CACHE_SECONDS)
+    return cast(RemotePost, found)
+
+
+def _target_findings(
+    post: Post, account: ConnectedAccount, rules: Rules
+) -> tuple[RemotePost | None, list[Finding]]:
+    """The post aimed at, through this account, and what to say of it: not found, or — for
+    what the organisation shares (repost, quote) — the analysis of its text as a repost."""
+    try:
+        target = find_target(account, post.target)
+    except ConnectorError as error:
+        return None, [Finding("target.not_found", Severity.BLOCKING, error.message)]
+    if post.kind == PostKind.REPLY:
+        return target, []
+    context = Context(kind=Kind.REPOST, network=account.network, rules=rules)
+    findings = [
+        replace(
+            finding,
+            message=_("Publication partagée : %(message)s") % {"message": finding.message},
+            start=None,
+            end=None,
+        )
+        for finding in engine.analyse(target.text, context)
+    ]
+    return target, findings
 
 
 @dataclass
@@ -79,6 +140,7 @@ class VariantCheck:
     length: int
     max_length: int
     length_rule: str
+    target: RemotePost | None = None  # the post answered, quoted or reposted, as found
 
     @property
     def blocking(self) -> list[Finding]:
@@ -122,13 +184,37 @@ def check_post(
                 _("Choisissez au moins un compte où publier."),
             )
         )
+    refers = post.kind in REFERRING
+    if refers and not post.target.strip():
+        general.append(
+            Finding("target.missing", Severity.BLOCKING, str(TARGET_MISSING[PostKind(post.kind)]))
+        )
+    if post.kind == PostKind.REPOST and (post.text.strip() or rows or post.thread):
+        general.append(
+            Finding(
+                "repost.own_content",
+                Severity.WARNING,
+                _(
+                    "Un repartage publie la publication telle quelle : votre texte, vos images "
+                    "et la suite du fil ne partiront pas. Choisissez « Citation » pour ajouter "
+                    "un commentaire."
+                ),
+            )
+        )
     checks = []
     for variant in variants:
         draft = draft_of(variant, media)
         connector = services.connector_for(variant.account)
         limits = connector.account_limits()
-        findings = check_draft(draft, connector, rules)
-        findings.extend(_thread_findings(post, connector, rules))
+        target = None
+        if draft.repost_of:  # nothing of ours to check but what the network can do
+            findings = check_capabilities(draft, connector)
+        else:
+            findings = check_draft(draft, connector, rules)
+            findings.extend(_thread_findings(post, connector, rules))
+        if refers and post.target.strip() and variant.account.is_connected:
+            target, found = _target_findings(post, variant.account, rules)
+            findings.extend(found)
         if not variant.account.is_connected:
             findings.insert(
                 0,
@@ -146,6 +232,7 @@ def check_post(
                 connector.text_length(draft.text),
                 limits.max_length,
                 str(limits.length_rule),
+                target,
             )
         )
     return PostCheck(checks, general, media)
@@ -196,6 +283,8 @@ class Edit:
     removed: set[int]  # media ids
     new_media: MediaFile | None = None
     thread: tuple[str, ...] = ()  # the posts that follow the first, for every account
+    kind: str = PostKind.POST
+    target: str = ""  # the address of the post answered, quoted or reposted
 
 
 @transaction.atomic
@@ -211,6 +300,8 @@ def save_draft(post: Post, edit: Edit, *, actor: User, revision: int | None) -> 
     post.text = edit.text
     post.theme = edit.theme
     post.content_warning = edit.content_warning
+    post.kind = edit.kind
+    post.target = edit.target.strip() if edit.kind in REFERRING else ""
     post.thread = [part for part in edit.thread if part.strip()]
     post.updated_by = actor
     post.save()

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parvis.connectors.models import ConnectedAccount
 from parvis.publishing.crisis import PLACEHOLDER_LABELS, Template, placeholders
-from parvis.publishing.models import QueueSlot
+from parvis.publishing.models import PostKind, QueueSlot
 
 TEXT_MAX = 20_000  # far above any network: the checks say by how much a text is too long
 ALT_MAX = 5_000
@@ -45,6 +45,8 @@ def local_datetime(day: dt.date, clock: dt.time) -> dt.datetime:
     return aware.astimezone(dt.UTC)  # UTC: arithmetic across a change stays right
 
 
+# A post's page (https://…), an at:// URI, or a network's own id of it.
+TARGET_ADDRESS = re.compile(r"^(?:https?://\S+|at://\S+|[A-Za-z0-9]+)$")
 THREAD_SEPARATOR = re.compile(r"^\s*-{3,}\s*$", re.MULTILINE)
 
 
@@ -58,6 +60,23 @@ def join_thread(parts: list[str]) -> str:
 
 
 class ComposerForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Type"),
+        choices=PostKind.choices,
+        initial=PostKind.POST,
+        required=False,  # a publication unless said otherwise
+        widget=forms.RadioSelect,
+    )
+    target = forms.CharField(
+        label=_("Adresse de la publication visée"),
+        required=False,
+        max_length=500,
+        help_text=_(
+            "Pour une réponse, une citation ou un repartage : l'adresse de la publication, "
+            "copiée depuis le réseau (par exemple https://bsky.app/profile/…/post/…). "
+            "Un repartage ne publie ni texte ni image."
+        ),
+    )
     text = forms.CharField(
         label=_("Texte"),
         required=False,
@@ -138,6 +157,19 @@ class ComposerForm(forms.Form):
             self.fields[f"remove_{pk}"] = forms.BooleanField(
                 label=_("Retirer l'image"), required=False
             )
+
+    def clean_target(self) -> str:
+        value = str(self.cleaned_data.get("target") or "").strip()
+        if value and not TARGET_ADDRESS.match(value):
+            raise ValidationError(
+                _(
+                    "« %(value)s » n'est pas l'adresse d'une publication : copiez-la depuis le "
+                    "réseau (elle commence par https://)."
+                )
+                % {"value": value[:80]},
+                code="not_an_address",
+            )
+        return value
 
     def clean_image(self) -> Any:
         upload = self.cleaned_data.get("image")

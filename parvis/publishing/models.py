@@ -57,6 +57,17 @@ class PostState(models.TextChoices):
     SCHEDULED = "scheduled", _("Confirmée")  # its deliveries exist: they say where it stands
 
 
+class PostKind(models.TextChoices):
+    POST = "post", _("Publication")
+    REPLY = "reply", _("Réponse à une publication")
+    QUOTE = "quote", _("Citation d'une publication")
+    REPOST = "repost", _("Repartage d'une publication")
+
+
+# The kinds that name another post (its address, in ``Post.target``).
+REFERRING = (PostKind.REPLY, PostKind.QUOTE, PostKind.REPOST)
+
+
 class Post(models.Model):
     """One publication as the team writes it: common text, theme, media, and its variants."""
 
@@ -71,6 +82,12 @@ class Post(models.Model):
     theme = models.CharField(_("thème"), max_length=200, blank=True)
     content_warning = models.CharField(_("avertissement de contenu"), max_length=500, blank=True)
     language = models.CharField(_("langue"), max_length=8, default="fr")
+    kind = models.CharField(
+        _("type"), max_length=10, choices=PostKind.choices, default=PostKind.POST
+    )
+    # The post answered, quoted or reposted: its address as pasted (each account's server
+    # finds it under its own id when the delivery leaves).
+    target = models.CharField(_("publication visée"), max_length=500, blank=True)
     # A thread: the posts that follow the first one, each answering the one before.
     thread = models.JSONField(default=list, blank=True)
     # The crisis template it was prepared from (a crisis broadcast still to trigger), if any.
@@ -171,7 +188,9 @@ class Delivery(models.Model):
     content_warning = models.CharField(_("avertissement de contenu"), max_length=500, blank=True)
     language = models.CharField(_("langue"), max_length=8, default="fr")
     visibility = models.CharField(max_length=10, default=Visibility.PUBLIC)
-    in_reply_to = models.CharField(_("en réponse à"), max_length=300, blank=True)
+    in_reply_to = models.CharField(_("en réponse à"), max_length=500, blank=True)
+    quote_of = models.CharField(_("cite"), max_length=500, blank=True)
+    repost_of = models.CharField(_("repartage"), max_length=500, blank=True)
     # Sent with every attempt: the network recognises a retry of the same delivery.
     idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     state = models.CharField(
@@ -211,6 +230,8 @@ class Delivery(models.Model):
             language=self.language,
             visibility=Visibility(self.visibility),
             in_reply_to=self.in_reply_to,
+            quote_of=self.quote_of,
+            repost_of=self.repost_of,
         )
 
 

@@ -48,6 +48,7 @@ from parvis.publishing.models import (
     Delivery,
     DeliveryState,
     Post,
+    PostKind,
     PostMedia,
     PostState,
     QueueSlot,
@@ -109,10 +110,10 @@ def _composer_form(
 ) -> ComposerForm:
     accounts = composer.publishable_accounts(post)
     media_ids = list(post.media.values_list("pk", flat=True)) if post.pk else []
-    initial: dict[str, object] = {}
+    initial: dict[str, object] = {"kind": post.kind, "target": post.target}
     if post.pk:
         variants = list(post.variants.all())
-        initial = {
+        initial |= {
             "text": post.text,
             "theme": post.theme,
             "content_warning": post.content_warning,
@@ -145,6 +146,8 @@ def _edit_of(form: ComposerForm, new_media: object = None) -> composer.Edit:
         removed={pk for pk in media_ids if data.get(f"remove_{pk}")},
         new_media=new_media,  # type: ignore[arg-type]
         thread=form.thread_parts(),
+        kind=data["kind"] or PostKind.POST,
+        target=data["target"],
     )
 
 
@@ -204,7 +207,12 @@ def _compose(request: OrgRequest, post: Post) -> HttpResponse:
 
 @org_view(Permission.DRAFT)
 def new(request: OrgRequest) -> HttpResponse:
-    return _compose(request, Post(organisation=request.organisation))
+    """A new post; ``?kind=reply&target=<address>`` opens it as a reply (quote, repost)."""
+    post = Post(organisation=request.organisation)
+    if request.GET.get("kind") in PostKind.values:
+        post.kind = request.GET["kind"]
+        post.target = request.GET.get("target", "")[:500]
+    return _compose(request, post)
 
 
 @org_view(Permission.DRAFT)
@@ -228,6 +236,8 @@ def check(request: OrgRequest) -> HttpResponse:
     post.text = str(data.get("text") or "")
     post.content_warning = str(data.get("content_warning") or "")
     post.thread = list(form.thread_parts())
+    post.kind = str(data.get("kind") or PostKind.POST)
+    post.target = str(data.get("target") or "").strip()
     accounts = list(data.get("accounts") or [])
     variants = [Variant(post=post, account=a, text=form.variant_text(a)) for a in accounts]
     media: list[PostMedia] = []

@@ -58,6 +58,7 @@ FOLLOW = "app.bsky.graph.follow"
 GET_POSTS_MAX = 25  # app.bsky.feed.getPosts: uris maxLength
 PAGE_SIZE = 50
 THREAD_DEPTH = 50
+ACCOUNT_POSTS = 30  # read from a followed account at each visit
 _POST_URL = re.compile(r"^https?://(?:www\.)?bsky\.app/profile/([^/?#]+)/post/([^/?#]+)", re.I)
 
 
@@ -87,6 +88,7 @@ class BlueskyConnector(Connector):
             Capability.READ_MENTIONS,
             Capability.READ_NOTIFICATIONS,
             Capability.READ_REPLIES,
+            Capability.READ_ACCOUNT_POSTS,
             Capability.SEARCH_POSTS,
             Capability.LOOKUP_ACCOUNTS,
             Capability.SEARCH_ACCOUNTS,
@@ -345,20 +347,26 @@ class BlueskyConnector(Connector):
             )
         )
 
-    def _engage(self, collection: str, remote_id: str, record_type: Any) -> None:
-        """Like or repost, once: the record key comes from the post, a second call finds it."""
+    def _engage(self, collection: str, remote_id: str, record_type: Any) -> str:
+        """Like or repost, once: the record key comes from the post, a second call finds it.
+        Returns the at:// URI of our like or repost record."""
         uri = self._post_uri(remote_id)
         rkey = tid.derive(f"{collection}:{uri}")
         with self._session.connection():
             mine = f"at://{self._did}/{collection}/{rkey}"
             if self._call(lambda c: self._get_record(c, mine)) is not None:
-                return
+                return mine
             subject = self._strong_ref_of(uri)
             record = record_type(subject=subject, created_at=_now_iso())
             self._call(lambda c: self._create(c, collection, rkey, record))
+        return mine
 
-    def repost(self, remote_id: str) -> None:
-        self._engage(REPOST, remote_id, models.AppBskyFeedRepost.Record)
+    def repost(self, remote_id: str) -> PublishedPost:
+        """Our repost record; its address is the page of the post shared."""
+        uri = self._post_uri(remote_id)
+        mine = self._engage(REPOST, uri, models.AppBskyFeedRepost.Record)
+        did, _collection, rkey = mapping.split_uri(uri)
+        return PublishedPost(remote_id=mine, url=mapping.post_url(did, rkey), uri=mine)
 
     def like(self, remote_id: str) -> None:
         self._engage(LIKE, remote_id, models.AppBskyFeedLike.Record)
@@ -464,6 +472,16 @@ class BlueskyConnector(Connector):
             )
         )
         return mapping.thread_replies(answer.thread)
+
+    def account_posts(self, handle: str) -> list[RemotePost]:
+        """app.bsky.feed.getAuthorFeed without replies; the account's reposts are left out."""
+        actor = identity.normalise_handle(handle)
+        answer = self._call(
+            lambda c: c.app.bsky.feed.get_author_feed(
+                {"actor": actor, "filter": "posts_no_replies", "limit": ACCOUNT_POSTS}
+            )
+        )
+        return self._posts([item.post for item in answer.feed if item.reason is None])
 
     def search_posts(self, query: str, *, cursor: str | None = None) -> Page[RemotePost]:
         params: dict[str, Any] = {"q": query, "limit": PAGE_SIZE}

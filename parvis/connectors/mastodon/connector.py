@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, ClassVar, TypeVar
 from urllib.parse import urlsplit
 
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from mastodon import Mastodon
 
@@ -43,6 +44,7 @@ MEDIA_PROCESSING_WAIT_SECONDS = 60.0
 # Own statuses read in one request: for metrics, and to find a post whose first attempt may
 # have gone through (reconciliation).
 RECENT_STATUSES = 40
+ACCOUNT_POSTS = 30  # read from a followed account at each visit
 
 
 def _version_at_least(version: str, wanted: tuple[int, ...]) -> bool:
@@ -77,6 +79,7 @@ class MastodonConnector(Connector):
             Capability.READ_MENTIONS,
             Capability.READ_NOTIFICATIONS,
             Capability.READ_REPLIES,
+            Capability.READ_ACCOUNT_POSTS,
             Capability.DIRECT_MESSAGES,
             Capability.SEARCH_POSTS,
             Capability.LOOKUP_ACCOUNTS,
@@ -249,12 +252,14 @@ class MastodonConnector(Connector):
         if refused:
             raise self._refuse(refused[0])
         arguments = self._status_arguments(draft)
+        in_reply_to = self._status_id(draft.in_reply_to)
+        quote_of = self._status_id(draft.quote_of)
         status = self._call(
             lambda api: api.status_post(
                 **arguments,
                 visibility=draft.visibility.value,
-                in_reply_to_id=draft.in_reply_to or None,
-                quoted_status_id=draft.quote_of or None,
+                in_reply_to_id=in_reply_to or None,
+                quoted_status_id=quote_of or None,
                 # The instance answers a repeated key with the status it already created.
                 idempotency_key=idempotency_key,
             )
@@ -277,10 +282,11 @@ class MastodonConnector(Connector):
         if draft is None or not self._own_id():
             return None
         wanted = _normalised(draft.text)
+        in_reply_to = self._status_id(draft.in_reply_to) or None
         for status in self._own_statuses():
             if since is not None and status.created_at < since:
                 break
-            if status.in_reply_to_id == (draft.in_reply_to or None) and (
+            if status.in_reply_to_id == in_reply_to and (
                 _normalised(html_to_text(status.content)) == wanted
             ):
                 return self._published(status)
@@ -295,8 +301,10 @@ class MastodonConnector(Connector):
     def delete(self, remote_id: str) -> None:
         self._call(lambda api: api.status_delete(remote_id))
 
-    def repost(self, remote_id: str) -> None:
-        self._call(lambda api: api.status_reblog(remote_id))
+    def repost(self, remote_id: str) -> PublishedPost:
+        """The instance answers a second reblog of a status with the first one."""
+        status_id = self._status_id(remote_id)
+        return self._published(self._call(lambda api: api.status_reblog(status_id)))
 
     def like(self, remote_id: str) -> None:
         self._call(lambda api: api.status_favourite(remote_id))
@@ -308,6 +316,53 @@ class MastodonConnector(Connector):
 
     def get_post(self, remote_id: str) -> RemotePost:
         return mapping.remote_post(self._status(remote_id))
+
+    def find_post(self, address: str) -> RemotePost:
+        """A status id is read; an address is looked up by the instance, which fetches a
+        status of another server (search with ``resolve``) and gives it a local id."""
+        value = address.strip()
+        if not value.lower().startswith(("https://", "http://")):
+            return self.get_post(value)
+        results = mapping.validate(
+            wire.SearchResults,
+            self._call(
+                lambda api: api.search_v2(value, resolve=True, result_type="statuses", limit=1)
+            ),
+        )
+        if not results.statuses:
+            raise ConnectorError(
+                _("Publication introuvable depuis %(server)s : %(address)s")
+                % {"server": urlsplit(self.access.service_url).netloc, "address": value},
+                permanent=True,
+                status=404,
+            )
+        return mapping.remote_post(results.statuses[0])
+
+    def _status_id(self, reference: str) -> str:
+        """The local id of a status named by its id or by its address ("" stays "")."""
+        if not reference or reference.isdigit():
+            return reference
+        return self.find_post(reference).remote_id
+
+    def account_posts(self, handle: str) -> list[RemotePost]:
+        wanted = handle.strip().lstrip("@").lower()
+        # The lookup knows the accounts the instance has seen; the search fetches the others.
+        account = self.lookup_account(handle) or next(
+            (found for found in self.search_accounts(wanted) if found.handle.lower() == wanted),
+            None,
+        )
+        if account is None:
+            raise ConnectorError(
+                _("Compte Mastodon introuvable : %(handle)s") % {"handle": handle},
+                permanent=True,
+                status=404,
+            )
+        data = self._call(
+            lambda api: api.account_statuses(
+                account.remote_id, exclude_replies=True, exclude_reblogs=True, limit=ACCOUNT_POSTS
+            )
+        )
+        return [mapping.remote_post(mapping.validate(wire.Status, item)) for item in data]
 
     def notifications(self, *, cursor: str | None = None) -> Page[RemoteNotification]:
         if _version_at_least(self._version, (4, 3, 0)):

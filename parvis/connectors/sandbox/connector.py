@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -44,6 +45,11 @@ NETWORK = "sandbox"
 LABEL = _lazy("Bac à sable")
 PAGE_SIZE = 40
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
+
+
+def _post_id(reference: str) -> str:
+    """The id of a post named by its id or by its address (``…/bac-a-sable/x/#post-<id>``)."""
+    return reference.strip().rsplit("#post-", 1)[-1]
 
 
 def profile_url(handle: str) -> str:
@@ -88,6 +94,7 @@ class SandboxConnector(Connector):
             Capability.READ_MENTIONS,
             Capability.READ_NOTIFICATIONS,
             Capability.READ_REPLIES,
+            Capability.READ_ACCOUNT_POSTS,
             Capability.POST_METRICS,
             Capability.FOLLOWER_COUNT,
         }
@@ -155,9 +162,11 @@ class SandboxConnector(Connector):
                 permanent=True,
                 status=422,
             )
-        for reference in (draft.in_reply_to, draft.quote_of):
-            if reference:
-                self._exists(profile, reference)
+        # What a reply or a quote names is stored by its id, as a network's server does.
+        in_reply_to, quote_of = (
+            self._exists(profile, reference).remote_id if reference else ""
+            for reference in (draft.in_reply_to, draft.quote_of)
+        )
         try:
             with transaction.atomic():
                 post, _created = SandboxPost.objects.get_or_create(
@@ -171,8 +180,8 @@ class SandboxConnector(Connector):
                         "content_warning": draft.content_warning,
                         "language": draft.language,
                         "visibility": draft.visibility.value,
-                        "in_reply_to": draft.in_reply_to,
-                        "quote_of": draft.quote_of,
+                        "in_reply_to": in_reply_to,
+                        "quote_of": quote_of,
                         "media": [
                             {
                                 "mime_type": media.mime_type,
@@ -192,8 +201,11 @@ class SandboxConnector(Connector):
     def _exists(
         self, profile: SandboxProfile, remote_id: str, *, ours: bool = False
     ) -> SandboxPost:
-        posts = SandboxPost.objects.filter(profile=profile, remote_id=remote_id, deleted_at=None)
-        post = (posts.filter(ours=True) if ours else posts).select_related("profile").first()
+        """A post of the training network (``ours``: of this account), by id or address."""
+        posts = SandboxPost.objects.filter(remote_id=_post_id(remote_id), deleted_at=None)
+        if ours:
+            posts = posts.filter(profile=profile, ours=True)
+        post = posts.select_related("profile").first()
         if post is None:
             raise ConnectorError(
                 _("Cette publication n'existe pas (ou plus) dans le bac à sable."),
@@ -206,9 +218,25 @@ class SandboxConnector(Connector):
         post = self._exists(self._profile(), remote_id, ours=True)
         SandboxPost.objects.filter(pk=post.pk).update(deleted_at=timezone.now())
 
-    def repost(self, remote_id: str) -> None:
-        post = self._exists(self._profile(), remote_id)
-        SandboxPost.objects.filter(pk=post.pk).update(reposts=post.reposts + 1)
+    def repost(self, remote_id: str) -> PublishedPost:
+        """A repost is a post of ours naming the post shared; a second one finds the first."""
+        profile = self._profile()
+        post = self._exists(profile, remote_id)
+        with transaction.atomic():
+            repost, created = SandboxPost.objects.get_or_create(
+                profile=profile,
+                idempotency_key=f"repost:{post.remote_id}",
+                defaults={
+                    "ours": True,
+                    "author_handle": profile.handle,
+                    "author_name": profile.display_name,
+                    "text": "",
+                    "repost_of": post.remote_id,
+                },
+            )
+            if created:
+                SandboxPost.objects.filter(pk=post.pk).update(reposts=F("reposts") + 1)
+        return self._published(repost)
 
     def like(self, remote_id: str) -> None:
         post = self._exists(self._profile(), remote_id)
@@ -257,6 +285,20 @@ class SandboxConnector(Connector):
 
     def get_post(self, remote_id: str) -> RemotePost:
         return self._remote(self._exists(self._profile(), remote_id))
+
+    def account_posts(self, handle: str) -> list[RemotePost]:
+        self._profile()
+        other = SandboxProfile.objects.filter(handle=handle.strip().lstrip("@")).first()
+        if other is None:
+            raise ConnectorError(
+                _("Ce compte n'existe pas dans le bac à sable : %(handle)s") % {"handle": handle},
+                permanent=True,
+                status=404,
+            )
+        posts = SandboxPost.objects.filter(
+            profile=other, ours=True, deleted_at=None, in_reply_to="", repost_of=""
+        ).select_related("profile")
+        return [self._remote(post) for post in posts.order_by("-created_at", "-pk")[:PAGE_SIZE]]
 
     def _page(self, posts: Sequence[SandboxPost]) -> Page[RemoteNotification]:
         items = []

@@ -52,6 +52,7 @@ class SandboxPost(models.Model):
     visibility = models.CharField(max_length=10, blank=True)
     in_reply_to = models.CharField(max_length=300, blank=True)
     quote_of = models.CharField(max_length=300, blank=True)
+    repost_of = models.CharField(max_length=300, blank=True)  # our repost of this post
     mentions_us = models.BooleanField(default=False)
     media = models.JSONField(default=list, blank=True)  # [{mime_type, alt_text, width, height}]
     likes = models.PositiveIntegerField(default=0)

@@ -320,9 +320,12 @@ def test_repost_and_like_count_once_each_even_when_repeated(
     resident, _ = bluesky.connector(citizen)
     post = resident.publish(Draft(text="Photo du lavoir restauré"), idempotency_key=key("lavoir"))
     connector, _saved = bluesky.connector(town_hall)
+    reposts = set()
     for _ in range(2):
         connector.like(post.remote_id)
-        connector.repost(post.url)
+        reposts.add(connector.repost(post.url))
+    [repost] = reposts  # the second call found the first repost
+    assert bluesky.record(repost.remote_id)["value"]["subject"]["uri"] == post.uri
     assert len([r for r in bluesky.records(town_hall.did, "app.bsky.feed.like")
                 if r["value"]["subject"]["uri"] == post.uri]) == 1  # fmt: skip
 
@@ -406,6 +409,43 @@ def test_search_finds_a_published_post(bluesky: Bluesky, town_hall: Person) -> N
     bluesky.network.process_all()
     page = connector.search_posts(word)
     assert [post.remote_id for post in page.items] == [published.uri]
+
+
+def test_a_followed_account_s_latest_posts_leave_out_its_replies_and_reposts(
+    bluesky: Bluesky, town_hall: Person, citizen: Person
+) -> None:
+    resident, _ = bluesky.connector(citizen)
+    connector, _saved = bluesky.connector(town_hall)
+    ours = connector.publish(Draft(text="Vide-grenier samedi"), idempotency_key=key("vg"))
+    first = resident.publish(Draft(text="Atelier vélo à la MJC"), idempotency_key=key("f1"))
+    second = resident.publish(Draft(text="Concert au kiosque"), idempotency_key=key("f2"))
+    resident.publish(Draft(text="Merci !", in_reply_to=ours.uri), idempotency_key=key("f3"))
+    resident.repost(ours.uri)
+    bluesky.network.process_all()
+
+    posts = connector.account_posts(f"@{citizen.handle}")
+
+    mine = [post.remote_id for post in posts if post.remote_id in (first.uri, second.uri)]
+    assert mine == [second.uri, first.uri]  # newest first
+    assert ours.uri not in [post.remote_id for post in posts]  # its repost is left out
+    assert all(not post.reply_to_id for post in posts)
+
+
+def test_a_post_is_found_by_the_address_of_its_page(
+    bluesky: Bluesky, town_hall: Person, citizen: Person
+) -> None:
+    resident, _ = bluesky.connector(citizen)
+    question = resident.publish(Draft(text="Horaires de la piscine ?"), idempotency_key=key("p"))
+    bluesky.network.process_all()
+    connector, _saved = bluesky.connector(town_hall)
+
+    found = connector.find_post(question.url)
+
+    assert found.remote_id == question.uri
+    assert found.author.handle == citizen.handle
+    with pytest.raises(ConnectorError) as raised:
+        connector.find_post("https://exemple.fr/pas-un-post")
+    assert raised.value.permanent
 
 
 def test_accounts_are_looked_up_and_searched(

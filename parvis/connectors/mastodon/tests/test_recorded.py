@@ -6,10 +6,15 @@ is parsed into Parvis's models (see ``replay`` and ``openapi``).
 
 from __future__ import annotations
 
+import json
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 
 from parvis.connectors.base import Capability, Draft, MediaFile, Poll
 from parvis.connectors.errors import ConnectorError
+
+from .replay import Interaction
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
@@ -130,11 +135,13 @@ def test_edit_repost_like_pin_and_delete_address_the_status(recorded):
     pinned = harness.replay.recorded("POST", "/api/v1/statuses/", 4).path.split("/")[4]
 
     assert connector.edit(edited, Draft("Texte corrigé")).remote_id == edited
-    connector.repost(reblogged)
+    reblog = connector.repost(reblogged)
     connector.like(liked)
     connector.pin(pinned)
     connector.delete(pinned)
 
+    assert reblog.remote_id == harness.replay.recorded("POST", "/api/v1/statuses/", 0).json["id"]
+    assert reblog.remote_id != reblogged  # the reblog is a status of its own
     assert harness.replay.requests() == [
         f"PUT /api/v1/statuses/{edited}",
         f"POST /api/v1/statuses/{reblogged}/reblog",
@@ -142,3 +149,79 @@ def test_edit_repost_like_pin_and_delete_address_the_status(recorded):
         f"POST /api/v1/statuses/{pinned}/pin",
         f"DELETE /api/v1/statuses/{pinned}",
     ]
+
+
+def _search_answer(*statuses: dict[str, object]) -> Interaction:
+    """The instance's answer to a search, in the documented shape (``SearchV2``), holding
+    statuses recorded elsewhere: no recording searches for an address."""
+    body = {"accounts": [], "statuses": list(statuses), "hashtags": []}
+    return Interaction(
+        "GET", "/api/v2/search", [], 200, {"content-type": "application/json; charset=utf-8"},
+        json.dumps(body).encode(),
+    )  # fmt: skip
+
+
+def test_a_pasted_address_is_looked_up_by_the_instance_then_answered(recorded):
+    harness = recorded("test_status_reply")
+    parent = harness.replay.recorded("POST", "/api/v1/statuses", 0)
+    parent.used = True
+    harness.replay.interactions.insert(0, _search_answer(parent.json))
+    address = "https://autre.instance.exemple/@mairie/110000000000000001"
+
+    harness.connector().publish(Draft("@admin Réponse", in_reply_to=address), idempotency_key="r")
+
+    (search, _), (status, _) = harness.replay.answered
+    query = parse_qs(urlsplit(search.path).query)
+    assert query["q"] == [address]
+    assert query["resolve"] == ["1"]  # the instance fetches a status of another server
+    assert query["type"] == ["statuses"]
+    assert f"in_reply_to_id={parent.json['id']}".encode() in status.body
+
+
+def test_an_address_the_instance_cannot_find_is_a_permanent_error_that_says_so(recorded):
+    harness = recorded("test_search")
+    address = "https://autre.instance.exemple/@mairie/110000000000000001"
+
+    with pytest.raises(ConnectorError) as raised:
+        harness.connector().find_post(address)
+
+    assert raised.value.permanent
+    assert raised.value.status == 404
+    assert "Publication introuvable" in raised.value.message
+    assert address in raised.value.message
+
+
+def test_an_id_is_read_without_a_search(recorded):
+    harness = recorded("test_status")
+    created = harness.replay.recorded("POST", "/api/v1/statuses").json
+    harness.replay.recorded("POST", "/api/v1/statuses").used = True
+
+    assert harness.connector().find_post(created["id"]).remote_id == created["id"]
+    assert harness.replay.requests() == [f"GET /api/v1/statuses/{created['id']}"]
+
+
+def test_an_account_s_latest_posts_leave_out_its_replies_and_reposts(recorded):
+    harness = recorded("test_account_lookup", "test_fetch_next_previous")
+    page = harness.replay.recorded("GET", "/api/v1/accounts/117020565966271181/statuses").json
+
+    posts = harness.connector().account_posts("@mastodonpy_test")
+
+    assert [post.remote_id for post in posts] == [status["id"] for status in page]
+    lookup, statuses = (received for received, _ in harness.replay.answered)
+    assert parse_qs(urlsplit(lookup.path).query)["acct"] == ["mastodonpy_test"]
+    query = parse_qs(urlsplit(statuses.path).query)
+    assert query["exclude_replies"] == ["1"]
+    assert query["exclude_reblogs"] == ["1"]
+
+
+def test_an_unknown_account_to_follow_is_searched_then_refused_in_french(recorded):
+    harness = recorded("test_account_lookup", "test_account_search")
+
+    with pytest.raises(ConnectorError) as raised:
+        harness.connector().account_posts("kljadklajsdkljlkjlkjlkjasdasd")
+
+    assert raised.value.permanent
+    assert "Compte Mastodon introuvable" in raised.value.message
+    assert [r.split()[1] for r in harness.replay.requests()] == [
+        "/api/v1/accounts/lookup", "/api/v1/accounts/search",
+    ]  # fmt: skip

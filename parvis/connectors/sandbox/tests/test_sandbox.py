@@ -182,3 +182,49 @@ def test_an_old_reaction_job_for_a_removed_account_does_nothing(account):
     profile_id = SandboxProfile.objects.get().pk
     SandboxProfile.objects.all().delete()
     assert react.call(profile_id, "questions", 0) == "gone"
+
+
+def _other_account(client, organisation) -> ConnectedAccount:
+    client.post(
+        reverse("connectors:sandbox_connect", kwargs={"org": organisation.slug}),
+        {"name": "ecole", "display_name": "École", "followers": "10"},
+    )
+    return ConnectedAccount.objects.get(handle="ecole.bac-a-sable")
+
+
+def test_a_post_of_another_account_is_found_by_its_address_and_reposted_once(
+    client, organisation, account
+):
+    school = _connector(_other_account(client, organisation))
+    shared = school.publish(Draft(text="Portes ouvertes samedi"), idempotency_key="po")
+    connector = _connector(account)
+
+    found = connector.find_post(shared.url)  # as pasted from its timeline
+    first = connector.repost(shared.url)
+    again = connector.repost(shared.remote_id)
+
+    assert found.remote_id == shared.remote_id
+    assert found.author.handle == "ecole.bac-a-sable"
+    assert first == again
+    assert SandboxPost.objects.get(remote_id=shared.remote_id).reposts == 1
+    assert SandboxPost.objects.get(remote_id=first.remote_id).repost_of == shared.remote_id
+    with pytest.raises(ConnectorError):
+        connector.find_post(f"{shared.url}-inconnu")
+
+
+def test_a_followed_account_s_posts_leave_out_its_replies_and_reposts(
+    client, organisation, account
+):
+    school = _connector(_other_account(client, organisation))
+    first = school.publish(Draft(text="Rentrée lundi"), idempotency_key="a")
+    second = school.publish(Draft(text="Cantine : menu de la semaine"), idempotency_key="b")
+    school.publish(Draft(text="Merci", in_reply_to=first.remote_id), idempotency_key="c")
+    ours = _connector(account).publish(Draft(text="Fête de la ville"), idempotency_key="d")
+    school.repost(ours.remote_id)
+
+    posts = _connector(account).account_posts("@ecole.bac-a-sable")
+
+    assert [post.remote_id for post in posts] == [second.remote_id, first.remote_id]
+    with pytest.raises(ConnectorError) as raised:
+        _connector(account).account_posts("personne.bac-a-sable")
+    assert "n'existe pas dans le bac à sable" in raised.value.message
