@@ -21,6 +21,8 @@ ACTION_LABELS = {
     "feed_source.created": _("Source ajoutée"),
     "feed_source.updated": _("Source modifiée"),
     "feed_source.deleted": _("Source supprimée"),
+    "followed_account.created": _("Compte suivi comme source"),
+    "followed_account.deleted": _("Compte suivi retiré des sources"),
     "account.connected": _("Compte de réseau connecté"),
     "account.disconnected": _("Compte de réseau déconnecté"),
     "post.confirmed": _("Publication confirmée"),

@@ -276,3 +276,22 @@ class QueueSlotForm(forms.ModelForm[QueueSlot]):
         model = QueueSlot
         fields = ["weekday", "time"]
         widgets = {"time": forms.TimeInput(attrs={"type": "time"})}
+
+
+class FollowForm(forms.Form):
+    account = forms.ModelChoiceField(
+        label=_("Lu par le compte"),
+        queryset=ConnectedAccount.objects.none(),
+        help_text=_("Un compte de l'organisation sur le même réseau que le compte suivi."),
+    )
+    handle = forms.CharField(
+        label=_("Compte à suivre"),
+        max_length=300,
+        help_text=_("Son identifiant : prefecture@social.exemple.fr, ecole.bsky.social…"),
+    )
+
+    def __init__(self, *args: Any, accounts: list[ConnectedAccount], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["account"]
+        field.queryset = ConnectedAccount.objects.filter(pk__in=[a.pk for a in accounts])
+        field.label_from_instance = _account_label

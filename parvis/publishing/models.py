@@ -356,3 +356,61 @@ class DeliveryMedia(models.Model):
 
     def __str__(self) -> str:
         return str(self.file.name)
+
+
+class FollowedAccount(models.Model):
+    """Another account on a network, followed as a curated source: its posts are suggested
+    for sharing. It is read through one of the organisation's connected accounts."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="followed_accounts"
+    )
+    account = models.ForeignKey(
+        ConnectedAccount,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("lu par le compte"),
+    )
+    handle = models.CharField(_("compte suivi"), max_length=300)
+    display_name = models.CharField(max_length=200, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_read_at = models.DateTimeField(_("dernière lecture"), null=True, blank=True)
+    last_error = models.TextField(_("dernière erreur"), blank=True)
+
+    class Meta:
+        verbose_name = _("compte suivi")
+        verbose_name_plural = _("comptes suivis")
+        ordering = ["handle"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "handle"], name="follow_once_per_account")
+        ]
+
+    def __str__(self) -> str:
+        return self.handle
+
+
+class FollowedPost(models.Model):
+    """A post of a followed account, as read: suggested until shared or set aside."""
+
+    followed = models.ForeignKey(FollowedAccount, on_delete=models.CASCADE, related_name="posts")
+    remote_id = models.CharField(max_length=300)
+    url = models.URLField(max_length=500)
+    text = models.TextField()
+    published_at = models.DateTimeField()
+    read_at = models.DateTimeField(auto_now_add=True)
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["followed", "remote_id"], name="one_followed_post")
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]

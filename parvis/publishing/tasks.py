@@ -8,10 +8,12 @@ from typing import Any
 from django.conf import settings
 from django.utils import translation
 
+from parvis.connectors.errors import ConnectorError
 from parvis.connectors.models import ConnectedAccount
 from parvis.jobs.api import parvis_task, periodic
 from parvis.notify.service import deliver_or_raise
-from parvis.publishing import delivery, regularity
+from parvis.publishing import delivery, following, regularity
+from parvis.publishing.models import FollowedAccount
 
 
 @parvis_task(queue="publish", retry_on_crash=True, max_attempts=8)
@@ -42,3 +44,27 @@ def send_gap_warning(channel_id: int, account_id: int, gap_at: str, target: int)
             account, dt.datetime.fromisoformat(gap_at), target
         )
     return deliver_or_raise(channel_id, notification)
+
+
+@periodic(every=dt.timedelta(minutes=30))
+@parvis_task()
+def read_followed_accounts() -> int:
+    """Every half hour: read each followed account, one job each (one failing stops none)."""
+    ids = list(
+        FollowedAccount.objects.filter(account__disconnected_at=None).values_list("pk", flat=True)
+    )
+    for pk in ids:
+        read_followed.enqueue(pk)
+    return len(ids)
+
+
+@parvis_task(max_attempts=2)
+def read_followed(followed_id: int) -> int:
+    """Read one followed account's latest posts; an error is kept on it and shown."""
+    followed = FollowedAccount.objects.select_related("account").filter(pk=followed_id).first()
+    if followed is None:
+        return 0
+    try:
+        return following.read(followed)
+    except ConnectorError:
+        return 0  # kept on the row, shown on the suggestions page; read again in 30 min

@@ -24,17 +24,19 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from parvis.audit.services import record
+from parvis.connectors.errors import ConnectorError
 from parvis.connectors.feeds.models import FeedItem, SourceUse
 from parvis.connectors.models import ConnectedAccount
 from parvis.core.links import absolute_url
 from parvis.organisations.access import OrgRequest, org_view
 from parvis.organisations.models import Permission
-from parvis.publishing import agenda, composer, crisis, queue, regularity, suggestions
+from parvis.publishing import agenda, composer, crisis, following, queue, regularity, suggestions
 from parvis.publishing import delivery as deliveries
 from parvis.publishing.actions import MediaRefusedError, enqueue_delivery, read_image
 from parvis.publishing.forms import (
     ComposerForm,
     CrisisForm,
+    FollowForm,
     QueueSlotForm,
     RescheduleForm,
     ScheduleForm,
@@ -47,6 +49,8 @@ from parvis.publishing.models import (
     Crisis,
     Delivery,
     DeliveryState,
+    FollowedAccount,
+    FollowedPost,
     Post,
     PostKind,
     PostMedia,
@@ -673,17 +677,102 @@ def ical_feed(request: HttpRequest, token: str) -> HttpResponse:
 # --- Curated sources ------------------------------------------------------------------------------
 
 
-@org_view(Permission.VIEW)
-def suggestions_page(request: OrgRequest) -> HttpResponse:
+def _suggestions_page(request: OrgRequest, follow_form: FollowForm | None = None) -> HttpResponse:
+    organisation = request.organisation
+    accounts = composer.publishable_accounts(Post(organisation=organisation))
     return render(
         request,
         "publishing/suggestions.html",
         {
-            "suggestions": suggestions.for_organisation(request.organisation),
-            "sources": suggestions.sources(request.organisation),
+            "suggestions": suggestions.for_organisation(organisation),
+            "sources": suggestions.sources(organisation),
+            "followed": following.followed_accounts(organisation),
+            "followed_posts": following.suggestions(organisation),
+            "follow_form": follow_form or FollowForm(accounts=accounts),
             "can_draft": request.membership.allows(Permission.DRAFT),
+            "can_follow": request.membership.allows(Permission.PUBLISH),
         },
     )
+
+
+@org_view(Permission.VIEW)
+def suggestions_page(request: OrgRequest) -> HttpResponse:
+    return _suggestions_page(request)
+
+
+@org_view(Permission.PUBLISH)
+@require_POST
+def follow_add(request: OrgRequest) -> HttpResponse:
+    accounts = composer.publishable_accounts(Post(organisation=request.organisation))
+    form = FollowForm(request.POST, accounts=accounts)
+    if form.is_valid():
+        try:
+            followed = following.follow(
+                form.cleaned_data["account"], form.cleaned_data["handle"], actor=request.user
+            )
+        except following.FollowError as error:
+            form.add_error("handle", str(error))
+        else:
+            messages.success(
+                request,
+                _("%(handle)s est suivi : ses publications sont proposées ci-dessous.")
+                % {"handle": followed.handle},
+            )
+            return redirect("publishing:suggestions", org=request.organisation.slug)
+    return _suggestions_page(request, form)
+
+
+def _followed(request: OrgRequest, pk: int) -> FollowedAccount:
+    return get_object_or_404(FollowedAccount, pk=pk, organisation=request.organisation)
+
+
+@org_view(Permission.PUBLISH)
+@require_POST
+def follow_read(request: OrgRequest, pk: int) -> HttpResponse:
+    followed = _followed(request, pk)
+    try:
+        count = following.read(followed)
+    except ConnectorError as error:
+        messages.error(
+            request,
+            _("Impossible de lire %(handle)s : %(reason)s")
+            % {"handle": followed.handle, "reason": error.message},
+        )
+    else:
+        messages.success(
+            request,
+            _("%(handle)s relu : %(count)d nouvelle(s) publication(s).")
+            % {"handle": followed.handle, "count": count},
+        )
+    return redirect("publishing:suggestions", org=request.organisation.slug)
+
+
+@org_view(Permission.PUBLISH)
+@require_POST
+def follow_remove(request: OrgRequest, pk: int) -> HttpResponse:
+    followed = _followed(request, pk)
+    record(
+        organisation=request.organisation,
+        actor=request.user,
+        action="followed_account.deleted",
+        target=followed,
+        before={"handle": followed.handle, "account": followed.account.handle},
+        summary=str(_("%(handle)s n'est plus suivi.")) % {"handle": followed.handle},
+    )
+    followed.delete()
+    messages.success(request, _("%(handle)s n'est plus suivi.") % {"handle": followed.handle})
+    return redirect("publishing:suggestions", org=request.organisation.slug)
+
+
+@org_view(Permission.DRAFT)
+@require_POST
+def followed_dismiss(request: OrgRequest, pk: int) -> HttpResponse:
+    post = get_object_or_404(FollowedPost, pk=pk, followed__organisation=request.organisation)
+    FollowedPost.objects.filter(pk=post.pk).update(
+        dismissed_at=timezone.now(), dismissed_by=request.user
+    )
+    messages.success(request, _("Publication de %(handle)s écartée.") % {"handle": post.followed})
+    return redirect("publishing:suggestions", org=request.organisation.slug)
 
 
 def _suggested_item(request: OrgRequest, pk: int) -> FeedItem:

@@ -1,6 +1,8 @@
-"""Publishing in a real browser to Mastodon (mastodon-mock, a stateful imitation of its API)
-and Bluesky (the real local servers): a checked post with an image for both, scheduled,
-delivered once on each; the cadence followed; a crisis broadcast that pauses the rest.
+"""Publishing in a real browser to Mastodon and Bluesky (the real local servers): a checked
+post with an image for both, scheduled, delivered once on each; the cadence followed; a crisis
+broadcast that pauses the rest. Mastodon is mastodon-mock (a stateful imitation of its API,
+for what needs state: what was published, what is pinned) and the recorded responses of a
+real Mastodon 4.6 (the last test).
 
 The worker's part (running each due delivery) is played by the test, so that the time a
 scheduled post waits is not spent waiting.
@@ -11,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -31,6 +34,8 @@ from parvis.connectors.bluesky.tests.conftest import (  # noqa: F401 — the fix
 )
 from parvis.connectors.conftest import mastodon_mock, mock  # noqa: F401 — the fixtures
 from parvis.connectors.mastodon import oauth
+from parvis.connectors.mastodon.tests.conftest import TOKEN
+from parvis.connectors.mastodon.tests.replay import replaying
 from parvis.connectors.models import ConnectedAccount, Network
 from parvis.organisations.models import Organisation
 from parvis.publishing import delivery as machine
@@ -204,3 +209,56 @@ def test_a_crisis_broadcast_goes_to_both_networks_and_pauses_the_rest(
     page.get_by_role("button", name="Terminer le mode crise").click()
     expect(page.get_by_text("Fin du mode crise : 1 envoi(s) programmé(s) repris")).to_be_visible()
     assert Delivery.objects.get(text=later).state == DeliveryState.PENDING
+
+
+def test_a_checked_post_with_an_image_leaves_once_against_recorded_mastodon_responses(
+    live_server: LiveServer, page: Page, lea: str, *, settings, tmp_path: Path
+) -> None:
+    """The same path against real Mastodon 4.6 answers (recorded), each request checked
+    against Mastodon's API description: what Parvis sends is what a real instance takes."""
+    with replaying(
+        "test_verify_credentials", "test_instance", "test_status_delete_media"
+    ) as replay:
+        settings.PARVIS_HTTP_ALLOWED_PRIVATE = [replay.host]
+        settings.PARVIS_UNDO_SECONDS = 2
+        replay.recorded("POST", "/api/v1/statuses", 0).used = True  # one without the image
+        account = actions.do_connect(
+            Organisation.objects.get(slug="commune"),
+            actor=None,
+            network=Network.MASTODON,
+            connection=oauth.connect_with_token(replay.url, TOKEN),
+        )
+        log_in(page, live_server.url, lea)
+        page.goto(f"{live_server.url}/o/commune/publication/nouvelle/")
+        page.get_by_label(f"{account.handle} (Mastodon)").check()
+        page.locator("#id_text").fill("x" * 501)
+        # The instance's own limit, read from its recorded configuration.
+        expect(page.locator("#checks")).to_contain_text("501 / 500")
+        page.locator("#id_text").fill(TEXT)
+        expect(page.locator("#checks")).to_contain_text("Aucune remarque.")
+        image = tmp_path / "marche.png"
+        buffer = io.BytesIO()
+        Image.new("RGB", (120, 80), "darkred").save(buffer, "PNG")
+        image.write_bytes(buffer.getvalue())
+        page.get_by_label("Ajouter une image").set_input_files(str(image))
+        page.locator("#id_image_alt").fill("Les chalets du marché de Noël")
+        page.get_by_role("button", name="Programmer ou publier…").click()
+        tomorrow = timezone.localdate() + dt.timedelta(days=1)
+        page.get_by_label("À une date et une heure").check()
+        page.get_by_label("Date", exact=True).fill(tomorrow.isoformat())
+        page.get_by_label("Heure (heure de Paris)").fill("10:00")
+        page.get_by_role("button", name="Confirmer").click()
+        expect(page.get_by_text("En attente d'envoi").first).to_be_visible()
+
+        _run_due(TEXT)
+        delivery = Delivery.objects.get(account=account)
+        assert machine.deliver(delivery.pk) == DeliveryState.SENT  # a second run sends nothing
+        page.reload()
+        expect(page.get_by_text("Publié", exact=True)).to_have_count(1)
+        sent = [r for r, _ in replay.answered if r.method == "POST"]
+        assert [urlsplit(r.path).path for r in sent] == ["/api/v2/media", "/api/v1/statuses"]
+        upload, status = sent
+        assert "Les chalets du marché de Noël".encode() in upload.body
+        assert status.headers["idempotency-key"] == str(delivery.idempotency_key)
+        assert b"status=Le+march" in status.body
+        replay.assert_clean()

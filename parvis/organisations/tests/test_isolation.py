@@ -73,6 +73,9 @@ PUBLISH_PAGES = {
     "publishing:queue_add",
     "publishing:queue_remove",
     "publishing:reschedule",
+    "publishing:follow_add",
+    "publishing:follow_read",
+    "publishing:follow_remove",
 }
 
 
