@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote_to_bytes, urlsplit
 
 import pytest
 import requests
@@ -44,6 +44,8 @@ from parvis.strategy import editorial
 from tests.browser.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+LATER = "Atelier compostage jeudi à la maison de quartier."
+CRISIS = "🚱 Coupure d'eau sur le quartier des Lilas"
 TEXT = "Le marché de Noël ouvre samedi place de la République, de 10 h à 19 h."
 
 
@@ -91,6 +93,53 @@ def _run_due(post_text: str) -> None:
         assert machine.deliver(delivery.pk) == DeliveryState.SENT, delivery.last_error
 
 
+def _add_image_and_schedule(page: Page, folder: Path, alt_text: str) -> dt.date:
+    """Add an image with its alt text, then confirm the post for tomorrow 10:00, Paris time."""
+    image = folder / "marche.png"
+    buffer = io.BytesIO()
+    Image.new("RGB", (120, 80), "darkred").save(buffer, "PNG")
+    image.write_bytes(buffer.getvalue())
+    page.get_by_label("Ajouter une image").set_input_files(str(image))
+    page.locator("#id_image_alt").fill(alt_text)
+    page.get_by_role("button", name="Programmer ou publier…").click()
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    page.get_by_label("À une date et une heure").check()
+    page.get_by_label("Date", exact=True).fill(tomorrow.isoformat())
+    page.get_by_label("Heure (heure de Paris)").fill("10:00")
+    page.get_by_role("button", name="Confirmer").click()
+    expect(page.get_by_text("En attente d'envoi").first).to_be_visible()
+    return tomorrow
+
+
+def _schedule_then_start_a_water_crisis(
+    page: Page, base_url: str, handle: str, *, theme: str | None = None
+) -> None:
+    """A post for the day after tomorrow on the Mastodon account, then the water-outage
+    broadcast: crisis mode is on and the post is paused."""
+    later = timezone.localdate() + dt.timedelta(days=2)
+    page.goto(f"{base_url}/o/commune/publication/nouvelle/")
+    page.get_by_label(f"{handle} (Mastodon)").check()
+    page.locator("#id_text").fill(LATER)
+    if theme:
+        page.get_by_label("Thème de la ligne éditoriale").select_option(theme)
+    page.get_by_role("button", name="Programmer ou publier…").click()
+    page.get_by_label("À une date et une heure").check()
+    page.get_by_label("Date", exact=True).fill(later.isoformat())
+    page.get_by_label("Heure (heure de Paris)").fill("09:00")
+    page.get_by_role("button", name="Confirmer").click()
+    page.goto(f"{base_url}/o/commune/publication/crise/")
+    page.get_by_role("link", name="Coupure d'eau").click()
+    page.get_by_label("Territoire concerné").fill("le quartier des Lilas")
+    page.get_by_label("Période (ce soir, jusqu'à demain 12 h…)").fill("jusqu'à 18 h")
+    page.get_by_label("Lieux (adresses)").fill("place du marché")
+    page.get_by_label("Lien vers les informations").fill("https://commune.test/eau")
+    page.get_by_role("button", name="Préparer le message").click()
+    page.get_by_role("button", name="Déclencher le mode crise et publier partout").click()
+    expect(page.get_by_text("Mode crise en cours").first).to_be_visible()
+    expect(page.get_by_role("row", name=LATER[:40])).to_contain_text("reprendra à la fin")
+    assert Delivery.objects.get(text=LATER).state == DeliveryState.PAUSED
+
+
 def _mastodon_statuses(mock, account: ConnectedAccount) -> list[dict]:  # noqa: F811
     answer = requests.get(
         f"{mock.url}/api/v1/accounts/{account.remote_id}/statuses", params={"limit": 40}, timeout=5
@@ -121,21 +170,9 @@ def test_compose_for_mastodon_and_bluesky_schedule_it_and_see_it_delivered_once(
     page.locator("#id_text").fill(TEXT)
     expect(checks).not_to_contain_text("Bloquant")
     page.get_by_label("Thème de la ligne éditoriale").select_option("Vie locale")
-    image = tmp_path / "marche.png"
-    buffer = io.BytesIO()
-    Image.new("RGB", (120, 80), "darkred").save(buffer, "PNG")
-    image.write_bytes(buffer.getvalue())
-    page.get_by_label("Ajouter une image").set_input_files(str(image))
-    page.locator("#id_image_alt").fill("Les chalets du marché de Noël sous les guirlandes")
-    page.get_by_role("button", name="Programmer ou publier…").click()
-
-    # Scheduled for tomorrow 10:00, Paris time.
-    tomorrow = timezone.localdate() + dt.timedelta(days=1)
-    page.get_by_label("À une date et une heure").check()
-    page.get_by_label("Date", exact=True).fill(tomorrow.isoformat())
-    page.get_by_label("Heure (heure de Paris)").fill("10:00")
-    page.get_by_role("button", name="Confirmer").click()
-    expect(page.get_by_text("En attente d'envoi").first).to_be_visible()
+    tomorrow = _add_image_and_schedule(
+        page, tmp_path, "Les chalets du marché de Noël sous les guirlandes"
+    )
     planned = timezone.localtime(Delivery.objects.filter(account=mastodon).get().scheduled_at)
     assert (planned.date(), planned.hour) == (tomorrow, 10)
 
@@ -171,29 +208,8 @@ def test_a_crisis_broadcast_goes_to_both_networks_and_pauses_the_rest(
 ) -> None:
     mastodon, _sky = networks
     log_in(page, live_server.url, lea)
-    tomorrow = timezone.localdate() + dt.timedelta(days=1)
-    later = "Atelier compostage jeudi à la maison de quartier."
-    page.goto(f"{live_server.url}/o/commune/publication/nouvelle/")
-    page.get_by_label(f"{mastodon.handle} (Mastodon)").check()
-    page.locator("#id_text").fill(later)
-    page.get_by_label("Thème de la ligne éditoriale").select_option("Vie locale")
-    page.get_by_role("button", name="Programmer ou publier…").click()
-    page.get_by_label("À une date et une heure").check()
-    page.get_by_label("Date", exact=True).fill((tomorrow + dt.timedelta(days=1)).isoformat())
-    page.get_by_label("Heure (heure de Paris)").fill("09:00")
-    page.get_by_role("button", name="Confirmer").click()
-    page.goto(f"{live_server.url}/o/commune/publication/crise/")
-    page.get_by_role("link", name="Coupure d'eau").click()
-    page.get_by_label("Territoire concerné").fill("le quartier des Lilas")
-    page.get_by_label("Période (ce soir, jusqu'à demain 12 h…)").fill("jusqu'à 18 h")
-    page.get_by_label("Lieux (adresses)").fill("place du marché")
-    page.get_by_label("Lien vers les informations").fill("https://commune.test/eau")
-    page.get_by_role("button", name="Préparer le message").click()
-    page.get_by_role("button", name="Déclencher le mode crise et publier partout").click()
-    expect(page.get_by_text("Mode crise en cours").first).to_be_visible()
-    expect(page.get_by_role("row", name=later[:40])).to_contain_text("reprendra à la fin")
-    assert Delivery.objects.get(text=later).state == DeliveryState.PAUSED
-    _run_due("🚱 Coupure d'eau sur le quartier des Lilas")
+    _schedule_then_start_a_water_crisis(page, live_server.url, mastodon.handle, theme="Vie locale")
+    _run_due(CRISIS)
     crisis = [s for s in _mastodon_statuses(mock, mastodon) if "Coupure d" in s["content"]]
     assert len(crisis) == 1
     pinned = requests.get(
@@ -208,7 +224,7 @@ def test_a_crisis_broadcast_goes_to_both_networks_and_pauses_the_rest(
     )
     page.get_by_role("button", name="Terminer le mode crise").click()
     expect(page.get_by_text("Fin du mode crise : 1 envoi(s) programmé(s) repris")).to_be_visible()
-    assert Delivery.objects.get(text=later).state == DeliveryState.PENDING
+    assert Delivery.objects.get(text=LATER).state == DeliveryState.PENDING
 
 
 def test_a_checked_post_with_an_image_leaves_once_against_recorded_mastodon_responses(
@@ -236,19 +252,7 @@ def test_a_checked_post_with_an_image_leaves_once_against_recorded_mastodon_resp
         expect(page.locator("#checks")).to_contain_text("501 / 500")
         page.locator("#id_text").fill(TEXT)
         expect(page.locator("#checks")).to_contain_text("Aucune remarque.")
-        image = tmp_path / "marche.png"
-        buffer = io.BytesIO()
-        Image.new("RGB", (120, 80), "darkred").save(buffer, "PNG")
-        image.write_bytes(buffer.getvalue())
-        page.get_by_label("Ajouter une image").set_input_files(str(image))
-        page.locator("#id_image_alt").fill("Les chalets du marché de Noël")
-        page.get_by_role("button", name="Programmer ou publier…").click()
-        tomorrow = timezone.localdate() + dt.timedelta(days=1)
-        page.get_by_label("À une date et une heure").check()
-        page.get_by_label("Date", exact=True).fill(tomorrow.isoformat())
-        page.get_by_label("Heure (heure de Paris)").fill("10:00")
-        page.get_by_role("button", name="Confirmer").click()
-        expect(page.get_by_text("En attente d'envoi").first).to_be_visible()
+        _add_image_and_schedule(page, tmp_path, "Les chalets du marché de Noël")
 
         _run_due(TEXT)
         delivery = Delivery.objects.get(account=account)
@@ -261,4 +265,32 @@ def test_a_checked_post_with_an_image_leaves_once_against_recorded_mastodon_resp
         assert "Les chalets du marché de Noël".encode() in upload.body
         assert status.headers["idempotency-key"] == str(delivery.idempotency_key)
         assert b"status=Le+march" in status.body
+        replay.assert_clean()
+
+
+def test_a_crisis_broadcast_is_published_and_pinned_against_recorded_mastodon_responses(
+    live_server: LiveServer, page: Page, lea: str, *, settings
+) -> None:
+    with replaying("test_verify_credentials", "test_instance", "test_status_pin_unpin") as replay:
+        settings.PARVIS_HTTP_ALLOWED_PRIVATE = [replay.host]
+        account = actions.do_connect(
+            Organisation.objects.get(slug="commune"),
+            actor=None,
+            network=Network.MASTODON,
+            connection=oauth.connect_with_token(replay.url, TOKEN),
+        )
+        log_in(page, live_server.url, lea)
+        _schedule_then_start_a_water_crisis(page, live_server.url, account.handle)
+
+        _run_due(CRISIS)
+        status = replay.recorded("POST", "/api/v1/statuses").json["id"]
+        sent = [(r.method, urlsplit(r.path).path) for r, _ in replay.answered]
+        assert sent[-2:] == [
+            ("POST", "/api/v1/statuses"), ("POST", f"/api/v1/statuses/{status}/pin"),
+        ]  # fmt: skip
+        [broadcast] = [r for r, _ in replay.answered if r.path == "/api/v1/statuses"]
+        assert b"Coupure d'eau" in unquote_to_bytes(broadcast.body.replace(b"+", b" "))
+        assert Delivery.objects.get(text=LATER).state == DeliveryState.PAUSED
+        page.get_by_role("button", name="Terminer le mode crise").click()
+        expect(page.get_by_text("1 envoi(s) programmé(s) repris")).to_be_visible()
         replay.assert_clean()
