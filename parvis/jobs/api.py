@@ -31,11 +31,14 @@ class ParvisTask(Task[P, T]):
 
     ``max_attempts`` bounds every kind of retry (transient errors and crashes together);
     ``retry_on_crash`` says the job is idempotent enough to run again after its worker died.
+    ``gave_up(*args, reason=…)`` is called with the job's arguments when it ends failed with
+    no retry left: what the job stood for can then be marked failed where people see it.
     """
 
     retry_on_crash: bool = False
     max_attempts: int = 5
     backoff: Backoff = field(default_factory=Backoff)
+    gave_up: Callable[..., object] | None = None
 
 
 def parvis_task(
@@ -46,6 +49,7 @@ def parvis_task(
     backoff: Backoff | None = None,
     priority: int = DEFAULT_TASK_PRIORITY,
     backend: str = DEFAULT_TASK_BACKEND_ALIAS,
+    gave_up: Callable[..., object] | None = None,
 ) -> Callable[[Callable[P, T]], ParvisTask[P, T]]:
     """Declare a background task: ``@parvis_task(queue="publish", retry_on_crash=True)``."""
     if max_attempts < 1:
@@ -60,6 +64,7 @@ def parvis_task(
             retry_on_crash=retry_on_crash,
             max_attempts=max_attempts,
             backoff=backoff or Backoff(),
+            gave_up=gave_up,
         )
 
     return wrapper

@@ -112,14 +112,27 @@ def record_failure(result: Result, exc: BaseException) -> str | None:
         if not isinstance(task, ParvisTask):
             return None
         attempt = attempt_of(result.pk)
-        if attempt >= task.max_attempts:
-            return None
-        if interrupted and task.retry_on_crash:
-            return _enqueue_retry(result, task, attempt, now)
-        if isinstance(exc, TransientError):
-            delay = retry_delay(attempt, task.backoff, exc.retry_after)
-            return _enqueue_retry(result, task, attempt, now + datetime.timedelta(seconds=delay))
+        if attempt < task.max_attempts:
+            if interrupted and task.retry_on_crash:
+                return _enqueue_retry(result, task, attempt, now)
+            if isinstance(exc, TransientError):
+                delay = retry_delay(attempt, task.backoff, exc.retry_after)
+                return _enqueue_retry(
+                    result, task, attempt, now + datetime.timedelta(seconds=delay)
+                )
+        _give_up(result, task, reason)
     return None
+
+
+def _give_up(result: Result, task: ParvisTask[..., Any], reason: str) -> None:
+    """No retry left: tell the task's ``gave_up`` hook; its own failure never hides ours."""
+    if task.gave_up is None:
+        return
+    try:
+        with transaction.atomic():
+            task.gave_up(*result.args_kwargs["args"], reason=reason, **result.args_kwargs["kwargs"])
+    except Exception:
+        logger.exception("gave_up hook of task %s failed", result.pk)
 
 
 def _fail_lost(result: Result, now: datetime.datetime) -> str | None:
@@ -135,12 +148,13 @@ def _fail_lost(result: Result, now: datetime.datetime) -> str | None:
             return None
         _store_reason(result, WorkerLost.REASON)
         task = _task_or_none(result)
-        if not isinstance(task, ParvisTask) or not task.retry_on_crash:
+        if not isinstance(task, ParvisTask):
             return None
         attempt = attempt_of(result.pk)
-        if attempt >= task.max_attempts:
-            return None
-        return _enqueue_retry(result, task, attempt, now)
+        if task.retry_on_crash and attempt < task.max_attempts:
+            return _enqueue_retry(result, task, attempt, now)
+        _give_up(result, task, WorkerLost.REASON)
+        return None
 
 
 def recover_lost_tasks(now: datetime.datetime | None = None) -> list[str]:

@@ -253,6 +253,24 @@ def _pin(delivery: Delivery, published: PublishedPost) -> None:
         )
 
 
+def gave_up(delivery_id: int, *, reason: str) -> None:
+    """The delivery's job has no attempt left (transient errors all along, or a crash each
+    time): the delivery fails with the last reason, shown with *Réessayer*, and the people
+    concerned are told. One already sent, cancelled or paused is left as it is."""
+    delivery = (
+        Delivery.objects.select_related("account")
+        .filter(pk=delivery_id, state__in=(DeliveryState.PENDING, DeliveryState.SENDING))
+        .first()
+    )
+    if delivery is None:
+        return
+    _mark_failed(
+        delivery,
+        _("Abandonné après %(n)d essais : %(reason)s")
+        % {"n": delivery.attempts, "reason": delivery.last_error or reason},
+    )
+
+
 def retry(delivery: Delivery) -> bool:
     """Put a failed delivery back in line (by hand, after its cause was fixed), due now."""
     return bool(

@@ -16,7 +16,7 @@ from parvis.publishing import delivery, following, regularity
 from parvis.publishing.models import FollowedAccount
 
 
-@parvis_task(queue="publish", retry_on_crash=True, max_attempts=8)
+@parvis_task(queue="publish", retry_on_crash=True, max_attempts=8, gave_up=delivery.gave_up)
 def deliver(delivery_id: int) -> str:
     """Publish one delivery exactly once (see :mod:`parvis.publishing.delivery`)."""
     return delivery.deliver(delivery_id)

@@ -29,7 +29,14 @@ def sleep_once(seconds: float) -> None:
     time.sleep(seconds)
 
 
-@parvis_task(max_attempts=3, backoff=Backoff(base=30, cap=600, jitter=0))
+GAVE_UP: list[tuple[tuple[object, ...], str]] = []  # (arguments, reason) of each hook call
+
+
+def note_gave_up(*args: object, reason: str) -> None:
+    GAVE_UP.append((args, reason))
+
+
+@parvis_task(max_attempts=3, backoff=Backoff(base=30, cap=600, jitter=0), gave_up=note_gave_up)
 def fail_transiently(retry_after: float | None = None) -> None:
     raise TransientError("le réseau ne répond pas", retry_after=retry_after)
 

@@ -86,12 +86,16 @@ def test_retry_after_from_the_remote_side_takes_precedence():
 
 @pytest.mark.django_db
 def test_after_max_attempts_the_job_stays_failed_with_the_last_reason():
-    tasks.fail_transiently.enqueue()
+    tasks.GAVE_UP.clear()
+    tasks.fail_transiently.enqueue(7.0)
     for _attempt in range(3):
+        assert tasks.GAVE_UP == []  # not while a retry is left
         DBTaskResult.objects.filter(status=TaskResultStatus.READY).update(
             run_after=timezone.now() - datetime.timedelta(seconds=1)
         )
         last = run_next()
+    # The task's hook hears of it once, with the job's arguments and the last reason.
+    assert tasks.GAVE_UP == [((7.0,), "TransientError: le réseau ne répond pas")]
     assert attempt_of(last.pk) == 3
     assert retries_of(last) == []
     assert reason_of(last) == "TransientError: le réseau ne répond pas"

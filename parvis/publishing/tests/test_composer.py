@@ -246,3 +246,30 @@ def test_the_author_is_told_of_a_failure_by_email(
     assert f"/publication/{post.pk}/" in message.body
     machine.retry(delivery)
     assert machine.notify_failure(delivery.pk) == "not failed"  # retried meanwhile: no e-mail
+
+
+def test_a_delivery_whose_job_gave_up_fails_with_its_last_reason_and_can_be_retried(
+    organisation, contributor, community_manager, sandbox, *, mailoutbox, jobs_run_on_commit
+):
+    from parvis.publishing import tasks
+
+    assert tasks.deliver.gave_up is machine.gave_up  # the jobs layer calls it at the end
+    post = draft(organisation, contributor, [sandbox])
+    [delivery] = composer.confirm(
+        post, actor=community_manager, revision=post.revision, when=timezone.now()
+    )
+    Delivery.objects.filter(pk=delivery.pk).update(
+        attempts=8, last_error="Le réseau ne répond pas (délai dépassé)."
+    )
+    with jobs_run_on_commit():
+        machine.gave_up(delivery.pk, reason="TransientError: …")
+    delivery.refresh_from_db()
+    assert delivery.state == DeliveryState.FAILED
+    assert delivery.last_error == (
+        "Abandonné après 8 essais : Le réseau ne répond pas (délai dépassé)."
+    )
+    assert [message.to for message in mailoutbox] == [
+        sorted([community_manager.email, contributor.email])
+    ]
+    machine.gave_up(delivery.pk, reason="again")  # a failed one is left as it is
+    assert machine.retry(delivery)
