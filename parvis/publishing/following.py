@@ -48,8 +48,12 @@ def read(followed: FollowedAccount) -> int:
     """Read the account's latest posts; returns how many were new. An error is kept on the
     row (shown on the suggestions page) and raised."""
     try:
-        posts = services.call(followed.account, lambda c: c.account_posts(followed.handle))
+        posts = services.connector_for(followed.account).account_posts(followed.handle)
     except ConnectorError as error:
+        # An unknown handle is the followed account's problem; a refused token or a quota
+        # is the reading account's, and shows on it.
+        if error.needs_reconnect or error.rate_limited:
+            services.record_error(followed.account, error)
         FollowedAccount.objects.filter(pk=followed.pk).update(last_error=error.message)
         followed.last_error = error.message
         raise

@@ -84,6 +84,8 @@ def test_a_wrong_handle_or_a_second_follow_is_refused_in_french(
     )
     assert "Ce compte n&#x27;existe pas dans le bac à sable" in wrong.content.decode()
     assert not FollowedAccount.objects.exists()
+    sandbox.refresh_from_db()
+    assert sandbox.health == "ok"  # an unknown handle says nothing of the reading account
     following.follow(sandbox, "ecole.bac-a-sable", actor=community_manager)
     again = client.post(
         url("follow_add", organisation), {"account": sandbox.pk, "handle": "ECOLE.bac-a-sable"}
